@@ -1,0 +1,80 @@
+"""The figures of a plan, on plain values: no I/O, no spreadsheet.
+
+Each function mirrors one workbook formula (see generate/formulas.py) and returns ``None``
+where the workbook shows a blank cell: an input is missing or the ratio is undefined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+Number = float | int
+
+
+def _num(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def variance(target: Number | None, result: Number | None) -> Number | None:
+    """Écart = résultat obtenu − objectif."""
+    if not (_num(target) and _num(result)):
+        return None
+    return result - target
+
+
+def attainment(target: Number | None, result: Number | None) -> float | None:
+    """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective."""
+    if not (_num(target) and _num(result)) or target == 0:
+        return None
+    return result / target
+
+
+def budget_variance(planned: Number | None, actual: Number | None) -> Number | None:
+    """Écart budget = budget réel − budget prévu (positive = overrun)."""
+    if not (_num(planned) and _num(actual)):
+        return None
+    return actual - planned
+
+
+def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | None:
+    """ROI = (CA réalisé − budget réel) / budget réel; undefined for a zero budget."""
+    if not (_num(revenue_actual) and _num(budget_actual)) or budget_actual == 0:
+        return None
+    return (revenue_actual - budget_actual) / budget_actual
+
+
+def is_late(end: date | None, closed: bool, as_of: date) -> bool | None:
+    """En retard: the end date is before ``as_of`` and the action is not closed (done or
+    cancelled). ``None`` when there is no end date."""
+    if not isinstance(end, date):
+        return None
+    return (not closed) and end < as_of
+
+
+def latest_value(values: Sequence[Number | None]) -> Number | None:
+    """Dernière valeur: the last value entered in a series of periods."""
+    for v in reversed(values):
+        if _num(v):
+            return v
+    return None
+
+
+def kpi_attainment(initial: Number | None, target: Number | None, latest: Number | None) -> float | None:
+    """Taux d'atteinte of an indicator = (dernière − initiale) / (cible − initiale).
+
+    The ratio is direction-aware by construction: for a "lower is better" indicator both
+    differences are negative, so progress towards a lower target is positive. Undefined (None)
+    when the target equals the initial value or an input is missing."""
+    if not (_num(initial) and _num(target) and _num(latest)) or target == initial:
+        return None
+    return (latest - initial) / (target - initial)
+
+
+def split_target(annual: Number | None, weights: Sequence[Number | None]) -> list[float | None]:
+    """The monthly targets: the annual target shared in proportion to the seasonal weights."""
+    ws = [w if _num(w) else 0 for w in weights]
+    total = sum(ws)
+    if not _num(annual) or total == 0:
+        return [None] * len(ws)
+    return [annual * w / total for w in ws]

@@ -1,0 +1,174 @@
+"""Workbook generation: a template + options (+ optional content) → a new .xlsx file."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .. import __version__, schema
+from ..errors import PacError, TemplateError, UsageError, WriteError
+from ..fileio import atomic_output
+from ..plandata import PlanData
+from ..templates import Template, get_template
+
+MAX_ACTIONS = 1_000_000
+
+
+@dataclass
+class GenerateOptions:
+    template: str = "pac"
+    lang: str = schema.DEFAULT_LANG
+    company: str | None = None
+    team: str | None = None
+    year: int | None = None
+    actions: int = 50
+    protect: bool = False
+    force: bool = False
+    #: fixed creation date: the same inputs then give the same bytes
+    created: datetime | None = None
+
+    def check(self) -> None:
+        if self.lang not in schema.LANGS:
+            raise UsageError("err.lang", lang=self.lang)
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            raise UsageError("err.year", year=self.year)
+        if not 1 <= self.actions <= MAX_ACTIONS:
+            raise UsageError("err.actions", max=f"{MAX_ACTIONS:,}".replace(",", " "))
+
+
+def generate(path: str | Path, options: GenerateOptions | None = None, data: PlanData | None = None) -> Path:
+    """Write a new PAC workbook at ``path`` and return its path.
+
+    Raises :class:`~pac_excel.errors.UsageError` for a bad request and
+    :class:`~pac_excel.errors.OutputExistsError` when ``path`` exists without ``force``.
+    """
+    options = options or GenerateOptions()
+    options.check()
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError("err.not_xlsx", path=path)
+    template = get_template(options.template)
+    content = _prepare(template, options, data)
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    try:
+        with atomic_output(path, force=options.force) as tmp:
+            _write(tmp, template, options, content)
+    except (OSError, XlsxWriterException) as exc:
+        if isinstance(exc, PacError):
+            raise
+        raise WriteError("err.write", path=path, detail=exc) from exc
+    return path
+
+
+def _prepare(template: Template, options: GenerateOptions, data: PlanData | None) -> PlanData:
+    """Copy the content and complete it: CLI fields, template pre-fills, action numbers."""
+    d = copy.deepcopy(data) if data else PlanData()
+    if options.company is not None:
+        d.company = options.company
+    if options.team is not None:
+        d.team = options.team
+    # A template's pre-filled rows are the base; the content fills them in, row by row.
+    base = [_prefill_row(raw, options.lang) for raw in template.prefill.get("actions", ())]
+    rows = []
+    for i in range(max(len(base), len(d.actions))):
+        row = dict(base[i]) if i < len(base) else {}
+        if i < len(d.actions):
+            row.update({k: v for k, v in d.actions[i].items() if v is not None})
+        rows.append(row)
+    d.actions = rows
+    for i, row in enumerate(d.actions, 1):
+        row.setdefault("no", i)
+    return d
+
+
+def _prefill_row(raw: dict, lang: str) -> dict:
+    """A template pre-fill row: texts in the workbook's language, list keys as labels."""
+    row = {}
+    for key, value in raw.items():
+        col = schema.ACTIONS.column(key)
+        if isinstance(value, dict):
+            value = value.get(lang) or value.get("fr")
+        elif col.choices in schema.LIST_BY_KEY:
+            value = schema.LIST_BY_KEY[col.choices].label(value, lang)
+        row[key] = value
+    return row
+
+
+def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanData) -> None:
+    import xlsxwriter
+
+    from .book import Book
+    from .dashboard import write_dashboard
+    from .sheets import (define_list_names, write_guide, write_lists, write_meta, write_objective, write_planning,
+                         write_revenue, write_strategy)
+    from .tablesheet import write_table
+
+    year = options.year or (data.as_of.year if data.as_of else date.today().year)
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    lang = options.lang
+    book = Book(wb=wb, template=template, lang=lang, year=year, n_actions=options.actions,
+                protect_inputs=options.protect, data=data, as_of=data.as_of or date.today())
+    title = schema.ACTIONS.title(lang) + (f" — {data.company}" if data.company else "")
+    wb.set_properties({"title": title, "subject": template.name(lang), "author": "pac-excel",
+                       "comments": f"pac-excel {__version__}, template {template.id} {template.version}",
+                       "created": options.created or datetime.now()})
+    sheets = {spec.kind: wb.add_worksheet(book.sheet_name(spec.kind)) for spec in template.sheets}
+    meta = wb.add_worksheet(schema.META_SHEET_NAME)
+    if "lists" in sheets:
+        define_list_names(book)
+
+    # Tables first: the other sheets point at them.
+    sizes = {"actions": options.actions, "tasks": max(30, options.actions), "kpis": 20, "rituals": 12,
+             "obstacles": 12}
+    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles"):
+        if kind not in sheets:
+            continue
+        ws, tdef = sheets[kind], schema.TABLE_BY_KEY[kind]
+        columns = template.columns(kind)
+        book.sheet_header(ws, tdef.title(lang), len(columns) - 1)
+        place = write_table(book, ws, tdef, columns, 3, 0, sizes[kind], data.rows(kind))
+        book.tables[kind] = place
+        key_col = place.col("action") if place.has("action") else place.first_col
+        ws.freeze_panes(place.header_row + 1, key_col + 1 if kind == "actions" else 1)
+        book.print_setup(ws, place.header_row, place.first_col + len(columns) - 1, place.last_row,
+                         a3=len(columns) > 14)
+        book.protect(ws, inputs=True)
+        if kind == "actions":
+            wb.define_name(schema.ACTION_NUMBERS, "=" + place.range("no"))
+
+    revenue_cells = None
+    if "strategy" in sheets:
+        write_strategy(book, sheets["strategy"])
+    if "objective" in sheets:
+        write_objective(book, sheets["objective"])
+    if "revenue" in sheets:
+        revenue_cells = write_revenue(book, sheets["revenue"])
+    if "planning" in sheets:
+        write_planning(book, sheets["planning"])
+    if "dashboard" in sheets:
+        if "actions" not in sheets:
+            raise TemplateError("err.template_bad", name=template.id, detail="a dashboard needs the actions sheet")
+        write_dashboard(book, sheets["dashboard"], revenue_cells)
+    if "lists" in sheets:
+        write_lists(book, sheets["lists"])
+    if "guide" in sheets:
+        write_guide(book, sheets["guide"])
+    write_meta(book, meta)
+    _check_names(book, template)
+    first = next(iter(sheets.values()))
+    first.activate()
+    wb.close()
+
+
+def _check_names(book, template: Template) -> None:
+    """Every dropdown source must be a defined name, or Excel refuses the file."""
+    defined = {name for name, *_ in book.wb.defined_names}
+    for place in book.tables.values():
+        for c in place.columns:
+            if c.choices and not c.computed and book.source_of(c.choices) not in defined:
+                raise TemplateError("err.template_bad", name=template.id,
+                                    detail=f"column {c.key!r} needs the list {c.choices!r}, which it lacks")

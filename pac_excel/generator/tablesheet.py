@@ -1,0 +1,189 @@
+"""Writes one schema table as an Excel Table: headers, typed input cells, computed columns,
+dropdowns and validation, conditional formatting."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from .. import schema
+from ..schema import Column, Kind, TableDef
+from .book import Book, TablePlace, col_letter
+from .formulas import FORMULAS, cached_values
+
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def write_table(
+    book: Book,
+    ws: Any,
+    tdef: TableDef,
+    columns: tuple[Column, ...],
+    top: int,
+    first_col: int,
+    n_rows: int,
+    rows: list[dict[str, Any]],
+    set_widths: bool = True,
+) -> TablePlace:
+    """Write ``tdef`` with its header at row ``top``; ``n_rows`` data rows (at least the rows
+    given). Returns where it is."""
+    lang = book.lang
+    n_rows = max(n_rows, len(rows), 1)
+    last_row = top + n_rows
+    last_col = first_col + len(columns) - 1
+    formulas = FORMULAS[tdef.key](lang) if tdef.key in FORMULAS else {}
+
+    opts_cols = []
+    for c in columns:
+        role = "computed" if c.computed else "input"
+        col_opt: dict[str, Any] = {
+            "header": c.label(lang),
+            "header_format": book.fmt("header_c" if c.computed else "header"),
+            "format": book.fmt(role, c.kind),
+        }
+        if c.computed:
+            col_opt["formula"] = formulas[c.key]
+        opts_cols.append(col_opt)
+        if set_widths:
+            ws.set_column(first_col + len(opts_cols) - 1, first_col + len(opts_cols) - 1, c.width)
+
+    ws.add_table(top, first_col, last_row, last_col, {
+        "name": tdef.table_name,
+        "columns": opts_cols,
+        "style": "Table Style Light 1",
+        "autofilter": True,
+    })
+    ws.set_row(top, 32)
+    place = TablePlace(ws.name, top, first_col, last_row, columns)
+
+    # Cells: typed values for filled rows, formatted blanks otherwise, formulas with cached values.
+    for i in range(n_rows):
+        r = top + 1 + i
+        row = rows[i] if i < len(rows) else {}
+        cached = cached_values(tdef.key, row, lang, book.as_of) if row and formulas else {}
+        tallest = 1
+        for j, c in enumerate(columns):
+            col = first_col + j
+            if c.computed:
+                ws.write_formula(r, col, formulas[c.key], book.fmt("computed", c.kind), cached.get(c.key, ""))
+                continue
+            value = row.get(c.key)
+            fmt = book.fmt("input", c.kind)
+            _write_value(ws, r, col, c, value, fmt)
+            if isinstance(value, str) and c.kind in (Kind.LONG_TEXT, Kind.TEXT, Kind.CHOICE):
+                tallest = max(tallest, math.ceil(len(value) / max(c.width * 1.15, 1)))
+        if row and tallest > 1:
+            ws.set_row(r, 13.5 * min(tallest, 8))
+
+    _validations(book, ws, place)
+    _conditional_formats(book, ws, tdef, place)
+    return place
+
+
+def _write_value(ws: Any, r: int, col: int, c: Column, value: Any, fmt: Any) -> None:
+    if value is None or value == "":
+        ws.write_blank(r, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(r, col, str(value), fmt)
+    elif isinstance(value, (datetime, date)):
+        ws.write_datetime(r, col, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
+                          fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, col, value, fmt)
+    else:
+        # Text from people is always text: "=..." never becomes a formula.
+        ws.write_string(r, col, str(value), fmt)
+
+
+def _validations(book: Book, ws: Any, place: TablePlace) -> None:
+    t = book.t
+    first, last = place.header_row + 1, place.last_row
+    for c in place.columns:
+        if c.computed:
+            continue
+        col = place.col(c.key)
+        v: dict[str, Any] | None = None
+        if c.kind is Kind.CHOICE:
+            src = "=" + book.source_of(c.choices or "")
+            v = {"validate": "list", "source": src, "input_title": t("val.list.title"),
+                 "input_message": t("val.list.msg"), "error_title": t("val.list.title"),
+                 "error_message": t("val.list.err")}
+            if c.choices == "owner":
+                v.update(error_type="warning", input_message=t("val.owner.msg"), error_message=t("val.owner.err"))
+            elif c.choices == schema.OBJECTIVE_IDS:
+                v.update(error_type="warning", input_message=t("val.objective.msg"),
+                         error_message=t("val.objective.err"))
+            elif c.choices == schema.ACTION_NUMBERS:
+                v.update(error_type="warning")
+        elif c.kind is Kind.DATE:
+            v = {"validate": "date", "criteria": "between",
+                 "minimum": datetime(MIN_DATE.year, 1, 1), "maximum": datetime(MAX_DATE.year, 12, 31),
+                 "input_title": t("val.date.title"), "input_message": t("val.date.msg"),
+                 "error_title": t("val.date.title"), "error_message": t("val.date.err")}
+            if c.key == "end" and place.has("start"):
+                e = f"${col_letter(col)}{first + 1}"
+                s = f"${col_letter(place.col('start'))}{first + 1}"
+                v = {"validate": "custom",
+                     "value": f"=AND(ISNUMBER({e}),{e}>=DATE(2000,1,1),{e}<=DATE(2100,12,31),"
+                              f"OR(NOT(ISNUMBER({s})),{e}>={s}))",
+                     "input_title": t("val.date.title"), "input_message": t("val.end.msg"),
+                     "error_title": t("val.date.title"), "error_message": t("val.end.err")}
+        elif c.kind is Kind.MONEY:
+            v = {"validate": "decimal", "criteria": ">=", "value": 0,
+                 "input_title": t("val.money.title"), "input_message": t("val.money.msg"),
+                 "error_title": t("val.money.title"), "error_message": t("val.money.err")}
+        elif c.kind is Kind.INT:
+            v = {"validate": "integer", "criteria": ">=", "value": 0,
+                 "error_title": t("val.number.title"), "error_message": t("val.int.err")}
+        elif c.kind is Kind.NUMBER:
+            v = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                 "error_title": t("val.number.title"), "error_message": t("val.number.err")}
+            if c.key in ("target", "result") and place.has("result"):
+                v.update(input_title=t("val.number.title"), input_message=t("val.target.msg"))
+        if v:
+            v.setdefault("ignore_blank", True)
+            ws.data_validation(first, col, last, col, v)
+
+
+def _conditional_formats(book: Book, ws: Any, tdef: TableDef, place: TablePlace) -> None:
+    first, last = place.header_row + 1, place.last_row
+    row1 = first + 1  # 1-based row of the first data row, for relative formulas
+
+    def ref(key: str) -> str:
+        return f"${col_letter(place.col(key))}{row1}"
+
+    def cf(key: str, formula: str, style: str, whole_row: bool = False) -> None:
+        if whole_row:
+            c0, c1 = place.first_col, place.first_col + len(place.columns) - 1
+        else:
+            c0 = c1 = place.col(key)
+        ws.conditional_format(first, c0, last, c1, {"type": "formula", "criteria": formula,
+                                                    "format": book.dxf(style)})
+
+    def rag(key: str) -> None:
+        x = ref(key)
+        cf(key, f"=AND(ISNUMBER({x}),{x}<0.8)", "red")
+        cf(key, f"=AND(ISNUMBER({x}),{x}>=0.8,{x}<1)", "amber")
+        cf(key, f"=AND(ISNUMBER({x}),{x}>=1)", "green")
+
+    yes = book.label("yes_no", "yes")
+    closed = [book.label("status", k) for k in schema.CLOSED_STATUSES]
+    if tdef.key == "actions":
+        rag("attainment")
+        over = f'=AND(ISNUMBER({ref("budget_actual")}),ISNUMBER({ref("budget_planned")}),' \
+               f'{ref("budget_actual")}>{ref("budget_planned")})'
+        cf("budget_actual", over, "overrun")
+        cf("budget_variance", over, "overrun")
+        cf("roi", f'=AND(ISNUMBER({ref("roi")}),{ref("roi")}<0)', "red")
+        cf("status", f'={ref("status")}="{closed[0]}"', "done_font")
+        cf("late", f'={ref("late")}="{yes}"', "late", whole_row=True)
+    elif tdef.key == "kpis":
+        rag("attainment")
+        up, down = book.label("direction", "up"), book.label("direction", "down")
+        d, i, c = ref("direction"), ref("initial"), ref("target")
+        cf("target", f'=AND(ISNUMBER({i}),ISNUMBER({c}),OR(AND({d}="{up}",{c}<{i}),AND({d}="{down}",{c}>{i})))',
+           "warn")
+    elif tdef.key == "tasks" and place.has("deadline") and place.has("status"):
+        dl, st = ref("deadline"), ref("status")
+        cf("deadline", f'=AND(ISNUMBER({dl}),{dl}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "late")

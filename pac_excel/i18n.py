@@ -1,0 +1,211 @@
+"""Texts shown to people: French by default, English with ``lang="en"``.
+
+Column headers, sheet names and list values live in schema.py; everything else a workbook or
+the CLI says lives here.
+"""
+
+from __future__ import annotations
+
+from .schema import Text as T
+
+TX: dict[str, T] = {
+    # ---- common
+    "subtitle.blank": T("Entreprise · équipe · période : à renseigner sur la feuille Stratégie",
+                        "Company · team · period: fill them in on the Strategy sheet"),
+    "yes": T("Oui", "Yes"),
+    "no": T("Non", "No"),
+    "total": T("Total", "Total"),
+    "others": T("Autres ou non renseigné", "Others or blank"),
+    # ---- errors and CLI
+    "err.exists": T("{path} existe déjà : ajoutez --force pour le remplacer.",
+                    "{path} already exists: add --force to replace it."),
+    "err.no_folder": T("{path} : le dossier {folder} n’existe pas.", "{path}: the folder {folder} does not exist."),
+    "err.not_xlsx": T("{path} : le fichier de sortie doit avoir l’extension .xlsx.",
+                      "{path}: the output file must end in .xlsx."),
+    "err.lang": T("langue inconnue « {lang} » (fr ou en).", "unknown language “{lang}” (fr or en)."),
+    "err.year": T("année {year} hors limites (2000 à 2100).", "year {year} is out of range (2000 to 2100)."),
+    "err.actions": T("--actions doit être compris entre 1 et {max}.", "--actions must be between 1 and {max}."),
+    "err.template_unknown": T("modèle inconnu « {name} » ; modèles disponibles : {known}.",
+                              "unknown template “{name}”; available: {known}."),
+    "err.template_bad": T("modèle {name} invalide : {detail}", "invalid template {name}: {detail}"),
+    "err.write": T("impossible d’écrire {path} : {detail}", "cannot write {path}: {detail}"),
+    "err.data": T("fichier de contenu {path} illisible : {detail}", "cannot read the content file {path}: {detail}"),
+    "cli.created": T("Classeur créé : {path} (modèle {template}, {rows} lignes d’actions, {lang}).",
+                     "Workbook created: {path} (template {template}, {rows} action rows, {lang})."),
+    "cli.created_plain": T("Classeur créé : {path} (modèle {template}, {lang}).",
+                           "Workbook created: {path} (template {template}, {lang})."),
+    "cli.error": T("erreur", "error"),
+    # ---- validation messages
+    "val.date.title": T("Date", "Date"),
+    "val.date.msg": T("Saisissez une date au format jj/mm/aaaa.", "Enter a date (dd/mm/yyyy)."),
+    "val.date.err": T("Ce n’est pas une date valide entre 2000 et 2100. Format attendu : jj/mm/aaaa.",
+                      "This is not a valid date between 2000 and 2100. Expected: dd/mm/yyyy."),
+    "val.end.msg": T("Date de fin, au format jj/mm/aaaa ; elle ne peut pas précéder la date de début.",
+                     "End date (dd/mm/yyyy); it cannot be before the start date."),
+    "val.end.err": T("La date de fin doit être une date postérieure ou égale à la date de début.",
+                     "The end date must be a date on or after the start date."),
+    "val.money.title": T("Montant en euros", "Amount in euros"),
+    "val.money.msg": T("Montant positif ou nul, en euros, sans texte (ex. 2000).",
+                       "An amount of zero or more, in euros, numbers only (e.g. 2000)."),
+    "val.money.err": T("Saisissez un montant positif ou nul, en chiffres.", "Enter an amount of zero or more, as a number."),
+    "val.number.title": T("Nombre", "Number"),
+    "val.number.msg": T("Saisissez un nombre (sans unité).", "Enter a number (no unit)."),
+    "val.number.err": T("Saisissez un nombre, sans texte ni unité.", "Enter a number, without text or unit."),
+    "val.int.err": T("Saisissez un nombre entier positif.", "Enter a positive whole number."),
+    "val.list.title": T("Choix dans la liste", "Pick from the list"),
+    "val.list.msg": T("Choisissez une valeur dans la liste déroulante.", "Pick a value from the dropdown list."),
+    "val.list.err": T("Cette valeur n’est pas dans la liste. Choisissez-en une dans la liste déroulante "
+                      "(la feuille Listes contient les valeurs).",
+                      "This value is not in the list. Pick one from the dropdown (the Lists sheet holds the values)."),
+    "val.owner.msg": T("Choisissez un responsable ; la liste se complète sur la feuille Listes.",
+                       "Pick an owner; add names to the list on the Lists sheet."),
+    "val.owner.err": T("Ce nom n’est pas dans la liste des responsables (feuille Listes). L’accepter quand même ?",
+                       "This name is not in the owners list (Lists sheet). Keep it anyway?"),
+    "val.objective.msg": T("Choisissez l’ID de l’objectif stratégique (OBJ-1…) que sert cette ligne.",
+                           "Pick the ID of the strategic objective (OBJ-1…) this row serves."),
+    "val.objective.err": T("Cet ID n’est pas dans le tableau des objectifs (feuille Stratégie). L’accepter quand même ?",
+                           "This ID is not in the objectives table (Strategy sheet). Keep it anyway?"),
+    "val.target.msg": T("Objectif chiffré de l’action (ex. 40 contacts). Le résultat obtenu se saisit dans la "
+                        "même unité.", "Numeric target of the action (e.g. 40 contacts). Enter the result in the same unit."),
+    # ---- titles
+    "strategy.title": T("Stratégie commerciale", "Sales strategy"),
+    "strategy.vision": T("Vision à 5 ans", "5-year vision"),
+    "strategy.vision.hint": T("Où voulons-nous être dans 5 ans ? Une phrase, concrète et mesurable.",
+                              "Where do we want to be in 5 years? One concrete, measurable sentence."),
+    "strategy.mix": T("Mix marketing", "Marketing mix"),
+    "strategy.swot": T("Diagnostic SWOT", "SWOT analysis"),
+    "objective.title": T("Fiche de suivi d’objectif", "Objective follow-up sheet"),
+    "objective.reminder": T("Rappel de la stratégie", "Strategy reminder"),
+    "objective.objective": T("Objectif défini", "Objective"),
+    "objective.deadline": T("Date butoir", "Deadline"),
+    "objective.budget": T("Budget total des tâches", "Total task budget"),
+    "objective.done": T("Tâches terminées", "Tasks done"),
+    "objective.kpi": T("Taux d’atteinte moyen des indicateurs", "Average indicator attainment"),
+    "objective.rule": T("1 plan d’action = 1 objectif.", "1 action plan = 1 objective."),
+    "revenue.title": T("Objectifs de chiffre d’affaires", "Revenue targets"),
+    "revenue.annual": T("Objectif de CA annuel", "Annual revenue target"),
+    "revenue.year": T("Année", "Year"),
+    "revenue.hint": T("Saisissez l’objectif annuel, ajustez les poids saisonniers (1 = mois moyen) et le CA réalisé "
+                      "chaque mois ; le reste se calcule.",
+                      "Enter the annual target, adjust the seasonal weights (1 = average month) and the actual revenue "
+                      "each month; the rest is computed."),
+    "revenue.quarters": T("Par trimestre", "By quarter"),
+    "revenue.q": T("T", "Q"),
+    "planning.title": T("Planning des actions", "Action schedule"),
+    "planning.hint": T("Calculé à partir des dates du Plan d’actions. Bleu : prévu · vert : terminé · rouge : en retard.",
+                       "Computed from the Action plan dates. Blue: planned · green: done · red: late."),
+    "dashboard.title": T("Tableau de bord", "Dashboard"),
+    "dashboard.summary": T("Synthèse", "Summary"),
+    "dashboard.by_status": T("Actions par statut", "Actions by status"),
+    "dashboard.by_category": T("Budget par catégorie", "Budget by category"),
+    "dashboard.by_owner": T("Par responsable", "By owner"),
+    "dashboard.revenue": T("Chiffre d’affaires", "Revenue"),
+    "dashboard.kpi_chart": T("Taux d’atteinte des indicateurs", "Indicator attainment"),
+    "dashboard.rev_chart": T("CA mensuel : objectif et réalisé", "Monthly revenue: target and actual"),
+    "kpi.actions": T("Actions", "Actions"),
+    "kpi.done": T("Actions terminées", "Actions done"),
+    "kpi.late": T("Actions en retard", "Late actions"),
+    "kpi.budget_planned": T("Budget prévu", "Planned budget"),
+    "kpi.budget_actual": T("Budget réel", "Actual budget"),
+    "kpi.budget_variance": T("Écart budget", "Budget variance"),
+    "kpi.revenue_expected": T("CA attendu des actions", "Expected revenue of actions"),
+    "kpi.revenue_actual": T("CA réalisé des actions", "Actual revenue of actions"),
+    "kpi.roi": T("ROI global", "Overall ROI"),
+    "kpi.attainment": T("Taux d’atteinte moyen (actions)", "Average attainment (actions)"),
+    "kpi.kpi_attainment": T("Taux d’atteinte moyen (indicateurs)", "Average attainment (indicators)"),
+    "kpi.rev_target": T("Objectif de CA annuel", "Annual revenue target"),
+    "kpi.rev_actual": T("CA réalisé cumulé", "Cumulative actual revenue"),
+    "kpi.rev_progress": T("Avancement vers l’objectif annuel", "Progress towards annual target"),
+    "col.count": T("Actions", "Actions"),
+    "col.late": T("En retard", "Late"),
+    "lists.title": T("Listes des menus déroulants", "Dropdown lists"),
+    "lists.hint": T("Complétez la liste des responsables (colonne A) ; vous pouvez renommer les catégories. "
+                    "Les autres listes sont utilisées par les formules et restent fixes.",
+                    "Fill in the owners list (column A); you may rename the categories. The other lists are used by "
+                    "formulas and stay fixed."),
+    # ---- guide
+    "guide.title": T("Plan d’action commercial — mode d’emploi", "Sales action plan — how to use"),
+    "guide.intro": T(
+        "Ce classeur traduit votre stratégie en actions concrètes : pour chaque action, qui la mène, avec quel "
+        "budget, quand, pour quel objectif chiffré — puis le résultat obtenu et l’analyse des écarts. Les totaux, "
+        "écarts, retards et le tableau de bord se calculent seuls, dans Excel comme dans LibreOffice.",
+        "This workbook turns your strategy into concrete actions: for each action, who leads it, with what budget, "
+        "when, for which numeric target — then the result obtained and the analysis of variances. Totals, "
+        "variances, lateness and the dashboard compute themselves, in Excel and in LibreOffice."),
+    "guide.legend": T("Légende", "Legend"),
+    "guide.legend.input": T("Cellule à saisir", "Cell to fill in"),
+    "guide.legend.computed": T("Cellule calculée : ne pas écraser (protégée quand la feuille l’est)",
+                               "Computed cell: do not overwrite (locked when the sheet is protected)"),
+    "guide.legend.header": T("En-tête d’une colonne à saisir", "Header of a column to fill in"),
+    "guide.legend.header_c": T("En-tête d’une colonne calculée", "Header of a computed column"),
+    "guide.fill": T("Comment le remplir", "How to fill it in"),
+    "guide.fill.1": T("Saisissez d’abord la stratégie : vision, objectifs stratégiques (OBJ-1…) avec leur indicateur "
+                      "et leurs valeurs initiale et cible.",
+                      "Start with the strategy: vision, strategic objectives (OBJ-1…) with their indicator, initial "
+                      "and target values."),
+    "guide.fill.2": T("Complétez la liste des responsables sur la feuille Listes : elle alimente les menus « Qui ».",
+                      "Fill in the owners list on the Lists sheet: it feeds the “Owner” dropdowns."),
+    "guide.fill.3": T("Une ligne par action dans le Plan d’actions. Pour ajouter des lignes, tapez simplement sous "
+                      "le tableau : il s’agrandit et recopie les formules.",
+                      "One row per action in the Action plan. To add rows, just type below the table: it grows and "
+                      "copies the formulas."),
+    "guide.fill.4": T("Dates au format jj/mm/aaaa, montants en chiffres (2000, pas « 2 000 € ») : les formats "
+                      "s’appliquent seuls.", "Dates as dd/mm/yyyy, amounts as numbers (2000, not “2,000 €”): "
+                      "formats apply themselves."),
+    "guide.fill.5": T("À chaque revue, mettez à jour Statut, Budget réel, Résultat obtenu et les valeurs mensuelles "
+                      "des indicateurs, puis expliquez les écarts.",
+                      "At each review, update Status, Actual budget, Actual result and the monthly indicator values, "
+                      "then explain the variances."),
+    "guide.method": T("La méthode en 8 étapes", "The method in 8 steps"),
+    "guide.method.steps": T(
+        "Partir de la stratégie commerciale et de la vision|"
+        "Faire le bilan de la période écoulée : ce qui a marché, les obstacles|"
+        "Observer les pratiques des concurrents|"
+        "Préciser les cibles et les canaux pour les atteindre|"
+        "Fixer des objectifs SMART : de résultat (CA, clients) et d’activité (appels, rendez-vous)|"
+        "Choisir les actions de prospection, communication et fidélisation les plus utiles|"
+        "Chiffrer chaque action (coût, CA attendu, délai) et les prioriser|"
+        "Décrire les processus, désigner un responsable par action, puis piloter avec les indicateurs",
+        "Start from the sales strategy and the vision|"
+        "Review the past period: what worked, the obstacles|"
+        "Look at how competitors work|"
+        "Refine the targets and the channels to reach them|"
+        "Set SMART objectives: results (revenue, clients) and activity (calls, meetings)|"
+        "Pick the most useful prospecting, communication and loyalty actions|"
+        "Put a figure on each action (cost, expected revenue, delay) and prioritise|"
+        "Describe the processes, name one owner per action, then steer with the indicators"),
+    "guide.review": T("Piloter", "Steering"),
+    "guide.review.text": T(
+        "Revoyez le plan chaque mois, au moins chaque trimestre : les actions en retard apparaissent en rouge, les "
+        "dépassements de budget en orange, les taux d’atteinte en rouge / orange / vert (moins de 80 % / 80 à 99 % / "
+        "100 % et plus). La loi des nombres : pour obtenir N résultats (rendez-vous, réponses), prévoyez au moins "
+        "3 × N actions en phase de démarrage, 2 × N en développement.",
+        "Review the plan every month, at least every quarter: late actions show in red, budget overruns in orange, "
+        "attainment in red / amber / green (under 80 % / 80 to 99 % / 100 % and more). The law of numbers: to get "
+        "N results (meetings, replies), plan at least 3 × N actions when starting out, 2 × N when developing."),
+    "guide.sheets": T("Les feuilles", "The sheets"),
+    "sheet.guide": T("cette page", "this page"),
+    "sheet.strategy": T("vision, objectifs stratégiques, cibles, mix marketing, SWOT, bilan de la période écoulée",
+                        "vision, strategic objectives, targets, marketing mix, SWOT, review of the past period"),
+    "sheet.objective": T("l’objectif unique, son échéance et ses chiffres clés", "the single objective, its deadline "
+                         "and key figures"),
+    "sheet.actions": T("une ligne par action : qui, budget, dates, objectif, résultat, écarts",
+                       "one row per action: owner, budget, dates, target, result, variances"),
+    "sheet.tasks": T("le détail de chaque action en tâches", "each action broken down into tasks"),
+    "sheet.kpis": T("indicateurs de suivi et de résultat, valeur initiale et cible, relevés mensuels",
+                    "tracking and result indicators, initial and target values, monthly readings"),
+    "sheet.revenue": T("objectif de CA réparti par trimestre et par mois, CA réalisé et écarts",
+                       "revenue target split by quarter and month, actual revenue and variances"),
+    "sheet.planning": T("diagramme de Gantt calculé à partir des dates des actions",
+                        "Gantt chart computed from the action dates"),
+    "sheet.rituals": T("les actions récurrentes à poser dans l’agenda", "recurring actions for the calendar"),
+    "sheet.obstacles": T("freins possibles, leur cause et la solution", "possible obstacles, their cause and solution"),
+    "sheet.dashboard": T("totaux, répartitions et graphiques, mis à jour seuls", "totals, breakdowns and charts, "
+                         "updated by themselves"),
+    "sheet.lists": T("les valeurs des menus déroulants ; la liste des responsables est à compléter",
+                     "the values of the dropdowns; fill in the owners list"),
+}
+
+
+def tx(key: str, lang: str) -> str:
+    return TX[key](lang)

@@ -1,0 +1,529 @@
+"""The one description of pac-excel's sheets, tables, columns and dropdown lists.
+
+The generator builds workbooks from it and the reader recognises workbooks with it: a header
+label, a synonym or a list value is written here and nowhere else.
+
+Conventions:
+- ``key`` is a stable English identifier (JSON keys, code); labels are per language.
+- Labels use the typographic apostrophe (’): an ASCII ``'`` would need escaping inside Excel
+  structured references. :func:`normalize_label` folds both, so readers accept either.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+
+
+class Kind(str, Enum):
+    """The type of a column's values; it decides number format and validation."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"  # wrapped, wide
+    INT = "int"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    PERCENT = "percent"
+    CHOICE = "choice"  # a value from a dropdown list
+    FLAG = "flag"  # computed yes/no
+
+
+NUMBER_FORMATS: dict[Kind, str] = {
+    Kind.INT: "0",
+    Kind.NUMBER: "#,##0.##",
+    Kind.MONEY: '#,##0 "€";[Red]-#,##0 "€"',
+    Kind.DATE: "dd/mm/yyyy",
+    Kind.PERCENT: "0%",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A French and an English text."""
+
+    fr: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Text
+    kind: Kind
+    width: float
+    computed: bool = False
+    choices: str | None = None  # key of a ListDef
+    synonyms: tuple[str, ...] = ()  # extra header words a reader accepts (any language)
+    optional: bool = False  # present only when a template asks for it
+    help: Text | None = None  # input message shown when the cell is selected
+
+    @property
+    def number_format(self) -> str | None:
+        return NUMBER_FORMATS.get(self.kind)
+
+    def header_words(self) -> tuple[str, ...]:
+        """Every normalised header text that names this column."""
+        words = {normalize_label(self.label.fr), normalize_label(self.label.en)}
+        words.update(normalize_label(s) for s in self.synonyms)
+        return tuple(sorted(words))
+
+
+@dataclass(frozen=True)
+class TableDef:
+    """A sheet whose body is one Excel Table."""
+
+    key: str
+    sheet: Text
+    table_name: str  # ASCII, the same in every language
+    title: Text
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    def select(self, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> tuple[Column, ...]:
+        """The columns a template uses: the standard ones, plus the optional ones it names."""
+        unknown = (set(extra) | set(exclude)) - {c.key for c in self.columns}
+        if unknown:
+            raise KeyError(f"unknown column(s) for {self.key}: {sorted(unknown)}")
+        return tuple(
+            c for c in self.columns if (not c.optional or c.key in extra) and c.key not in exclude
+        )
+
+
+@dataclass(frozen=True)
+class ListDef:
+    """A dropdown list kept on the Listes sheet; ``values`` keyed by a stable English key."""
+
+    key: str
+    title: Text
+    values: tuple[tuple[str, Text], ...]
+    editable: bool = False  # users may add or change entries
+    size: int = 0  # cells reserved (editable lists); 0 = exactly the values
+
+    def labels(self, lang: str) -> list[str]:
+        return [t(lang) for _, t in self.values]
+
+    def label(self, value_key: str, lang: str) -> str:
+        return dict(self.values)[value_key](lang)
+
+    def key_of(self, label: str) -> str | None:
+        """The stable key of a label typed in either language (case, accents, spaces folded)."""
+        n = normalize_label(label)
+        for key, text in self.values:
+            if n in (normalize_label(text.fr), normalize_label(text.en)):
+                return key
+        return None
+
+    @property
+    def cells(self) -> int:
+        return max(self.size, len(self.values))
+
+
+def normalize_label(text: str) -> str:
+    """Fold a header or list label for matching: NFKC, no accents, casefold, one space,
+    typographic apostrophes and NBSP folded, trailing '?', ':' and '(€)' removed."""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = text.casefold()
+    for suffix in ("(€)", "(eur)", "(euros)", "€", "?", ":"):
+        text = text.strip()
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return " ".join(text.split())
+
+
+T = Text
+
+# --------------------------------------------------------------------------------------------
+# Dropdown lists
+# --------------------------------------------------------------------------------------------
+
+STATUS = ListDef(
+    "status",
+    T("Statuts", "Statuses"),
+    (
+        ("todo", T("À faire", "To do")),
+        ("in_progress", T("En cours", "In progress")),
+        ("done", T("Terminé", "Done")),
+        ("postponed", T("Reporté", "Postponed")),
+        ("cancelled", T("Abandonné", "Cancelled")),
+    ),
+)
+#: Statuses that close an action: a closed action is never late.
+CLOSED_STATUSES = ("done", "cancelled")
+
+CATEGORY = ListDef(
+    "category",
+    T("Catégories", "Categories"),
+    (
+        ("prospecting", T("Prospection", "Prospecting")),
+        ("communication", T("Communication", "Communication")),
+        ("loyalty", T("Fidélisation", "Loyalty")),
+        ("offer", T("Offre", "Offer")),
+        ("organisation", T("Organisation", "Organisation")),
+    ),
+)
+
+HORIZON = ListDef(
+    "horizon",
+    T("Horizons", "Horizons"),
+    (
+        ("short", T("Court terme", "Short term")),
+        ("medium", T("Moyen terme", "Medium term")),
+        ("long", T("Long terme", "Long term")),
+    ),
+)
+
+PHASE = ListDef(
+    "phase",
+    T("Phases du plan", "Plan phases"),
+    (
+        ("preparatory", T("Préparatoire", "Preparatory")),
+        ("operational", T("Opérationnelle", "Operational")),
+    ),
+)
+
+KPI_TYPE = ListDef(
+    "kpi_type",
+    T("Types d’indicateur", "Indicator types"),
+    (("tracking", T("Suivi", "Tracking")), ("result", T("Résultat", "Result"))),
+)
+
+DIRECTION = ListDef(
+    "direction",
+    T("Sens", "Direction"),
+    (
+        ("up", T("Hausse", "Higher is better")),
+        ("down", T("Baisse", "Lower is better")),
+    ),
+)
+
+YES_NO = ListDef("yes_no", T("Oui / Non", "Yes / No"), (("yes", T("Oui", "Yes")), ("no", T("Non", "No"))))
+
+FREQUENCY = ListDef(
+    "frequency",
+    T("Fréquences", "Frequencies"),
+    (
+        ("daily", T("Quotidienne", "Daily")),
+        ("weekly", T("Hebdomadaire", "Weekly")),
+        ("monthly", T("Mensuelle", "Monthly")),
+        ("quarterly", T("Trimestrielle", "Quarterly")),
+        ("yearly", T("Annuelle", "Yearly")),
+    ),
+)
+
+OWNERS = ListDef("owner", T("Responsables", "Owners"), (), editable=True, size=30)
+
+LISTS: tuple[ListDef, ...] = (OWNERS, CATEGORY, STATUS, HORIZON, KPI_TYPE, DIRECTION, FREQUENCY, YES_NO, PHASE)
+LIST_BY_KEY = {lst.key: lst for lst in LISTS}
+
+#: Defined name of the strategic-objective IDs (Stratégie sheet), used as a dropdown source.
+OBJECTIVE_IDS = "objective_ids"
+#: Defined name of the action numbers (Plan d'actions sheet), used by Tâches.
+ACTION_NUMBERS = "action_numbers"
+
+# --------------------------------------------------------------------------------------------
+# Columns shared by several tables
+# --------------------------------------------------------------------------------------------
+
+MONTHS = (
+    T("Janvier", "January"),
+    T("Février", "February"),
+    T("Mars", "March"),
+    T("Avril", "April"),
+    T("Mai", "May"),
+    T("Juin", "June"),
+    T("Juillet", "July"),
+    T("Août", "August"),
+    T("Septembre", "September"),
+    T("Octobre", "October"),
+    T("Novembre", "November"),
+    T("Décembre", "December"),
+)
+MONTH_KEYS = tuple(f"m{i:02d}" for i in range(1, 13))
+
+
+def _c(key, fr, en, kind, width, **kw) -> Column:
+    return Column(key, T(fr, en), kind, width, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+ACTIONS = TableDef(
+    "actions",
+    T("Plan d’actions", "Action plan"),
+    "T_Actions",
+    T("Plan d’actions commercial", "Sales action plan"),
+    (
+        _c("no", "N°", "No.", Kind.INT, 6, synonyms=("n", "no", "numero", "num", "#", "id", "ref")),
+        _c("phase", "Phase du plan", "Plan phase", Kind.CHOICE, 15, choices="phase", optional=True,
+           synonyms=("phase",)),
+        _c("objective", "Objectif lié", "Linked objective", Kind.CHOICE, 12, choices=OBJECTIVE_IDS,
+           synonyms=("objectif strategique", "objectif associe", "strategic objective", "objective id")),
+        _c("action", "Action", "Action", Kind.LONG_TEXT, 32, synonyms=("actions", "action commerciale", "intitule")),
+        _c("steps", "Phases / étapes", "Steps", Kind.LONG_TEXT, 36,
+           synonyms=("phases", "etapes", "phases, etapes", "phases etapes", "phases / etapes", "taches", "steps",
+                     "stages", "phases, etapes (decrire brievement et indiquer, selon les cas, les objectifs prevus)")),
+        _c("category", "Catégorie", "Category", Kind.CHOICE, 15, choices="category",
+           synonyms=("categorie", "type d'action", "famille", "levier", "type")),
+        _c("horizon", "Horizon", "Horizon", Kind.CHOICE, 13, choices="horizon", synonyms=("terme", "delai")),
+        _c("segment", "Cible", "Target segment", Kind.TEXT, 18, synonyms=("cibles", "segment", "target", "audience")),
+        _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner",
+           synonyms=("qui", "qui ? (qui realise l'action ?)", "responsable", "porteur", "pilote", "owner", "dri",
+                     "who", "responsible")),
+        _c("means", "Moyens", "Means", Kind.TEXT, 18, synonyms=("moyens", "ressources", "means", "resources")),
+        _c("budget_planned", "Budget prévu", "Planned budget", Kind.MONEY, 13,
+           synonyms=("budget", "budget prevu", "cout", "cout prevu", "budget previsionnel", "cost",
+                     "planned cost")),
+        _c("budget_actual", "Budget réel", "Actual budget", Kind.MONEY, 13,
+           synonyms=("budget realise", "depense", "depenses", "cout reel", "actual cost", "spent", "actual spend")),
+        _c("start", "Date début", "Start date", Kind.DATE, 12,
+           synonyms=("date de debut", "debut", "date debut", "start", "start date", "begin")),
+        _c("end", "Date fin", "End date", Kind.DATE, 12,
+           synonyms=("date de fin", "fin", "echeance", "date limite", "date butoir", "deadline", "end", "due",
+                     "due date")),
+        _c("status", "Statut", "Status", Kind.CHOICE, 13, choices="status", synonyms=("etat", "avancement", "state")),
+        _c("indicator", "Indicateur", "Indicator", Kind.TEXT, 18, synonyms=("indicateur de suivi", "kpi", "metric")),
+        _c("target", "Objectif", "Target", Kind.NUMBER, 11,
+           synonyms=("objectif chiffre", "objectif prevu", "valeur cible", "target", "goal")),
+        _c("result", "Résultat obtenu", "Actual result", Kind.NUMBER, 11,
+           synonyms=("resultat", "resultats", "resultat obtenu", "realise", "actual", "result")),
+        _c("revenue_expected", "CA attendu", "Expected revenue", Kind.MONEY, 13,
+           synonyms=("ca prevu", "chiffre d'affaires attendu", "chiffre d'affaires prevu", "revenue target")),
+        _c("revenue_actual", "CA réalisé", "Actual revenue", Kind.MONEY, 13,
+           synonyms=("ca reel", "chiffre d'affaires realise", "revenue", "actual revenue")),
+        _c("variance", "Écart", "Variance", Kind.NUMBER, 10, computed=True, synonyms=("ecart resultat",)),
+        _c("attainment", "Taux d’atteinte", "Attainment", Kind.PERCENT, 10, computed=True,
+           synonyms=("taux d'atteinte", "% atteinte", "attainment rate", "% achieved")),
+        _c("budget_variance", "Écart budget", "Budget variance", Kind.MONEY, 13, computed=True,
+           synonyms=("ecart budgetaire", "depassement")),
+        _c("roi", "ROI", "ROI", Kind.PERCENT, 9, computed=True, synonyms=("retour sur investissement",)),
+        _c("late", "En retard", "Late", Kind.FLAG, 10, computed=True, synonyms=("retard", "overdue")),
+        _c("variance_analysis", "Analyse des écarts", "Variance analysis", Kind.LONG_TEXT, 32,
+           synonyms=("analyse ecarts", "analyse des ecarts", "analyse", "commentaire", "commentaires",
+                     "variance analysis")),
+        _c("corrective_actions", "Actions correctives", "Corrective actions", Kind.LONG_TEXT, 28,
+           synonyms=("action corrective", "mesures correctives", "next steps")),
+    ),
+)
+
+TASKS = TableDef(
+    "tasks",
+    T("Tâches", "Tasks"),
+    "T_Taches",
+    T("Tâches : le détail de chaque action", "Tasks: each action broken down"),
+    (
+        _c("action_no", "N° action", "Action no.", Kind.CHOICE, 10, choices=ACTION_NUMBERS,
+           synonyms=("action", "n action", "numero action")),
+        _c("task", "Tâche", "Task", Kind.LONG_TEXT, 36, synonyms=("taches", "liste des taches", "tache", "tasks")),
+        _c("owner", "Responsable", "Owner", Kind.CHOICE, 16, choices="owner", synonyms=("qui", "owner", "who")),
+        _c("deadline", "Date limite", "Deadline", Kind.DATE, 12,
+           synonyms=("date butoir", "echeance", "date limite", "due date")),
+        _c("duration", "Durée (jours)", "Duration (days)", Kind.NUMBER, 10, synonyms=("duree", "duration")),
+        _c("means", "Moyens", "Means", Kind.TEXT, 22,
+           synonyms=("moyen", "moyens (humain, materiel)", "moyen (humain, materiel)", "outil")),
+        _c("budget", "Budget", "Budget", Kind.MONEY, 12, optional=True, synonyms=("cout", "cost")),
+        _c("status", "Statut", "Status", Kind.CHOICE, 13, choices="status", synonyms=("etat",)),
+        _c("comment", "Commentaire", "Comment", Kind.LONG_TEXT, 30,
+           synonyms=("commentaires", "commentaires de suivi", "notes")),
+    ),
+)
+
+_KPI_MONTHS = tuple(Column(k, m, Kind.NUMBER, 9) for k, m in zip(MONTH_KEYS, MONTHS))
+
+KPIS = TableDef(
+    "kpis",
+    T("Indicateurs", "Indicators"),
+    "T_Indicateurs",
+    T("Indicateurs de suivi et de résultat", "Tracking and result indicators"),
+    (
+        _c("name", "Indicateur", "Indicator", Kind.TEXT, 30, synonyms=("indicateurs", "kpi", "kpis", "metric")),
+        _c("type", "Type", "Type", Kind.CHOICE, 10, choices="kpi_type", synonyms=("type d'indicateur",)),
+        _c("direction", "Sens", "Direction", Kind.CHOICE, 11, choices="direction", synonyms=("sens souhaite",)),
+        _c("objective", "Objectif lié", "Linked objective", Kind.CHOICE, 11, choices=OBJECTIVE_IDS,
+           synonyms=("objectif",)),
+        _c("initial", "Valeur initiale", "Initial value", Kind.NUMBER, 11,
+           synonyms=("initiale", "valeur de reference", "baseline", "initial")),
+        _c("target", "Valeur cible", "Target value", Kind.NUMBER, 11, synonyms=("cible", "target")),
+        _c("source", "Outil de recueil", "Data source", Kind.TEXT, 18,
+           synonyms=("outil de recueil de donnees", "source", "outil")),
+        _c("frequency", "Périodicité", "Frequency", Kind.CHOICE, 13, choices="frequency",
+           synonyms=("frequence", "periodicite")),
+        *_KPI_MONTHS,
+        _c("latest", "Dernière valeur", "Latest value", Kind.NUMBER, 11, computed=True,
+           synonyms=("valeur actuelle", "derniere", "current value", "latest")),
+        _c("attainment", "Taux d’atteinte", "Attainment", Kind.PERCENT, 10, computed=True,
+           synonyms=("taux d'atteinte", "% atteinte")),
+    ),
+)
+
+RITUALS = TableDef(
+    "rituals",
+    T("Rituels", "Rituals"),
+    "T_Rituels",
+    T("Rituels : les actions récurrentes à poser dans l’agenda", "Rituals: recurring actions for the calendar"),
+    (
+        _c("what", "Quoi", "What", Kind.LONG_TEXT, 40, synonyms=("rituel", "action", "ritual")),
+        _c("frequency", "Fréquence", "Frequency", Kind.CHOICE, 14, choices="frequency", synonyms=("periodicite",)),
+        _c("when", "Jour / moment", "Day / time", Kind.TEXT, 18, synonyms=("jour", "moment", "quand", "when")),
+        _c("start", "Du", "From", Kind.DATE, 12, synonyms=("debut", "date debut", "from")),
+        _c("end", "Au", "To", Kind.DATE, 12, synonyms=("fin", "date fin", "to", "until")),
+        _c("owner", "Responsable", "Owner", Kind.CHOICE, 16, choices="owner", synonyms=("qui", "who")),
+    ),
+)
+
+OBSTACLES = TableDef(
+    "obstacles",
+    T("Freins", "Obstacles"),
+    "T_Freins",
+    T("Freins : ce qui pourrait empêcher les actions", "Obstacles: what could stop the actions"),
+    (
+        _c("action", "Action", "Action", Kind.TEXT, 28, synonyms=("actions", "n action")),
+        _c("obstacle", "Frein", "Obstacle", Kind.LONG_TEXT, 34, synonyms=("freins", "obstacle", "difficulte")),
+        _c("internal", "Dépend de nous", "Within our control", Kind.CHOICE, 12, choices="yes_no",
+           synonyms=("depend de moi", "depend de nous ?", "internal")),
+        _c("cause", "Cause", "Cause", Kind.LONG_TEXT, 28, synonyms=("causes", "cause possible")),
+        _c("solution", "Solution", "Solution", Kind.LONG_TEXT, 34, synonyms=("solutions",)),
+    ),
+)
+
+OBJECTIVES = TableDef(
+    "objectives",
+    T("Stratégie", "Strategy"),
+    "T_Objectifs",
+    T("Objectifs stratégiques", "Strategic objectives"),
+    (
+        _c("id", "ID", "ID", Kind.TEXT, 9, synonyms=("n", "no", "ref")),
+        _c("objective", "Objectif stratégique", "Strategic objective", Kind.LONG_TEXT, 44,
+           synonyms=("objectif", "objectifs strategiques", "objective")),
+        _c("indicator", "Indicateur", "Indicator", Kind.TEXT, 24, synonyms=("kpi",)),
+        _c("initial", "Valeur initiale", "Initial value", Kind.NUMBER, 13, synonyms=("initiale", "baseline")),
+        _c("target", "Valeur cible", "Target value", Kind.NUMBER, 13, synonyms=("cible", "target")),
+        _c("deadline", "Échéance", "Deadline", Kind.DATE, 12, synonyms=("date", "date limite", "deadline")),
+    ),
+)
+
+SEGMENTS = TableDef(
+    "segments",
+    T("Stratégie", "Strategy"),
+    "T_Cibles",
+    T("Cibles et segments", "Targets and segments"),
+    (
+        _c("segment", "Cible / segment", "Target / segment", Kind.TEXT, 30, synonyms=("cible", "segment")),
+        _c("description", "Description", "Description", Kind.LONG_TEXT, 44),
+        _c("channels", "Canaux", "Channels", Kind.TEXT, 24, synonyms=("canal", "channels")),
+        _c("priority", "Priorité", "Priority", Kind.TEXT, 13, synonyms=("priorite",)),
+    ),
+)
+
+REVIEW = TableDef(
+    "review",
+    T("Stratégie", "Strategy"),
+    "T_Bilan",
+    T("Bilan de la période écoulée", "Review of the past period"),
+    (
+        _c("action", "Action déjà réalisée", "Action already carried out", Kind.LONG_TEXT, 30,
+           synonyms=("actions deja realisees",)),
+        _c("strengths", "Atouts", "Strengths", Kind.LONG_TEXT, 44, synonyms=("atouts (avantages, efficacite)",)),
+        _c("obstacles", "Freins", "Obstacles", Kind.LONG_TEXT, 44, synonyms=("freins (difficultes)",)),
+    ),
+)
+
+#: The monthly revenue grid of the Objectifs CA sheet (a fixed 12-row range, not a Table).
+REVENUE_COLUMNS: tuple[Column, ...] = (
+    _c("month", "Mois", "Month", Kind.TEXT, 13),
+    _c("quarter", "Trimestre", "Quarter", Kind.TEXT, 10),
+    _c("weight", "Poids saisonnier", "Seasonal weight", Kind.NUMBER, 11, synonyms=("poids", "weight")),
+    _c("target", "Objectif mensuel", "Monthly target", Kind.MONEY, 14, computed=True),
+    _c("actual", "CA réalisé", "Actual revenue", Kind.MONEY, 14, synonyms=("ca reel", "realise", "actual")),
+    _c("variance", "Écart mensuel", "Monthly variance", Kind.MONEY, 14, computed=True),
+    _c("cum_target", "Objectif cumulé", "Cumulative target", Kind.MONEY, 14, computed=True),
+    _c("cum_actual", "CA cumulé", "Cumulative revenue", Kind.MONEY, 14, computed=True),
+    _c("cum_variance", "Écart cumulé", "Cumulative variance", Kind.MONEY, 14, computed=True),
+    _c("cum_attainment", "Taux d’atteinte cumulé", "Cumulative attainment", Kind.PERCENT, 12, computed=True),
+)
+
+TABLES: tuple[TableDef, ...] = (ACTIONS, TASKS, KPIS, RITUALS, OBSTACLES, OBJECTIVES, SEGMENTS, REVIEW)
+TABLE_BY_KEY = {t.key: t for t in TABLES}
+
+# --------------------------------------------------------------------------------------------
+# Sheets that are not one table
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    key: str
+    name: Text
+    protected: bool  # fully computed or reference sheets are protected by default
+
+
+GUIDE = SheetDef("guide", T("Mode d’emploi", "How to use"), protected=True)
+STRATEGY = SheetDef("strategy", T("Stratégie", "Strategy"), protected=False)
+REVENUE = SheetDef("revenue", T("Objectifs CA", "Revenue targets"), protected=False)
+PLANNING = SheetDef("planning", T("Planning", "Schedule"), protected=True)
+DASHBOARD = SheetDef("dashboard", T("Tableau de bord", "Dashboard"), protected=True)
+LISTS_SHEET = SheetDef("lists", T("Listes", "Lists"), protected=True)
+OBJECTIVE_SHEET = SheetDef("objective", T("Fiche objectif", "Objective sheet"), protected=False)
+META_SHEET_NAME = "_pac"
+
+#: Every sheet kind a template may list, in the default order.
+SHEET_KINDS: tuple[str, ...] = (
+    "guide", "strategy", "objective", "actions", "tasks", "kpis", "revenue", "planning", "rituals", "obstacles",
+    "dashboard", "lists",
+)
+
+
+def sheet_name(kind: str, lang: str) -> str:
+    """The sheet name of a sheet kind in a language."""
+    for sd in (GUIDE, STRATEGY, REVENUE, PLANNING, DASHBOARD, LISTS_SHEET, OBJECTIVE_SHEET):
+        if sd.key == kind:
+            return sd.name(lang)
+    return TABLE_BY_KEY[kind].sheet(lang)
+
+
+#: Strategy header fields (label cells on the Stratégie sheet) — key, label.
+STRATEGY_FIELDS: tuple[tuple[str, Text], ...] = (
+    ("company", T("Entreprise", "Company")),
+    ("team", T("Équipe", "Team")),
+    ("period", T("Période", "Period")),
+)
+
+MARKETING_MIX: tuple[tuple[str, Text], ...] = (
+    ("product", T("Produit", "Product")),
+    ("price", T("Prix", "Price")),
+    ("promotion", T("Promotion / communication", "Promotion")),
+    ("place", T("Distribution (place)", "Place")),
+)
+
+SWOT: tuple[tuple[str, Text], ...] = (
+    ("strengths", T("Forces", "Strengths")),
+    ("weaknesses", T("Faiblesses", "Weaknesses")),
+    ("opportunities", T("Opportunités", "Opportunities")),
+    ("threats", T("Menaces", "Threats")),
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the hidden _pac sheet records so a reader can recognise the workbook."""
+
+    template: str
+    version: str
+    lang: str
+    generator: str = field(default="")
