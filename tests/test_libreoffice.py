@@ -1,0 +1,343 @@
+"""Round trips through LibreOffice, which recalculates every formula on load (see
+libreoffice.py). Expected figures are computed here from the raw inputs, with formulas
+written in this file — never taken from pac-excel's own output."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from helpers import LANGS, TEMPLATES, error_cells, make, table_cells
+from libreoffice import convert
+from pac_excel import schema
+from pac_excel.i18n import tx
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date.today()
+BLANKS = [(t, lang) for t in TEMPLATES for lang in LANGS]
+
+
+def is_blank(v) -> bool:
+    return v is None or v == ""
+
+
+def num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+# ------------------------------------------------------------------------------------ inputs typed by a person
+def action_rows(lang: str) -> list[dict]:
+    """Actions as a person types them, covering every branch of the computed columns."""
+    st = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
+    cat = {k: schema.CATEGORY.label(k, lang) for k, _ in schema.CATEGORY.values}
+    d = lambda n: TODAY + timedelta(days=n)  # noqa: E731
+    return [
+        dict(no=1, action="Salon 1", category=cat["prospecting"], owner="Alice", budget_planned=2000,
+             budget_actual=2150, start=d(-40), end=d(-30), status=st["done"], target=40, result=46,
+             revenue_expected=20000, revenue_actual=24500),
+        dict(no=2, action="Salon 2", category=cat["prospecting"], owner="Bob", budget_planned=8000,
+             budget_actual=9200, start=d(-20), end=d(-10), status=st["in_progress"], target=130, result=98,
+             revenue_expected=60000, revenue_actual=41000),
+        dict(no=3, action="Réseaux sociaux", category=cat["communication"], owner="Alice", budget_planned=1000,
+             budget_actual=0, start=d(-5), end=d(20), status=st["in_progress"], target=0, result=5,
+             revenue_actual=500),
+        dict(no=4, action="Offre packagée", category=cat["offer"], owner="Zoé", budget_planned=500,
+             status=st["todo"], result=3),
+        dict(no=5, action="Fichier", category=cat["organisation"], owner="NA", budget_planned=300, budget_actual=250,
+             start=d(-9), end=d(-5), status=st["cancelled"], target=10, result=2),
+        dict(no=6, action="Relance", category=cat["loyalty"], owner="Bob", budget_planned=100, start=d(-3), end=d(0),
+             status=st["postponed"]),
+        dict(no=7, action="Mailing au centime", category=cat["loyalty"], owner="NA", budget_planned=1234.56,
+             budget_actual=1300.1, start=d(-60), end=d(-1), target=12.5, result=10.25, revenue_expected=1500.5,
+             revenue_actual=1600.25),  # no status: open, so late
+    ]
+
+
+OWNERS = ["Alice", "Bob", "NA"]
+
+KPI_ROWS = [
+    dict(name="Clients actifs", direction="up", initial=150, target=180, m01=150, m02=155, m04=171),
+    dict(name="Coût d’acquisition", direction="down", initial=900, target=700, m03=880, m06=820),
+    dict(name="Plat", direction="up", initial=10, target=10, m01=12),
+    dict(name="Sans relevé", direction="up", initial=1, target=5),
+    dict(name="Relevé collé en texte", direction="up", initial=0, target=10, m01=4, m02="n/a"),
+]
+
+REVENUE = dict(annual=1_200_000, weights={7: 0.5, 8: 0.5}, actuals={1: 91_000, 2: 118_000.5, 3: 142_000})
+
+
+def fill_with_openpyxl(src: Path, dst: Path, lang: str) -> None:
+    """Type the inputs into a blank generated workbook, as a person would, and save it."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb[schema.sheet_name("actions", lang)]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    col = {c.key: headers.index(c.label(lang)) for c in schema.ACTIONS.columns if c.label(lang) in headers}
+    for row, values in zip(rows, action_rows(lang)):
+        for key, v in values.items():
+            row[col[key]].value = datetime(v.year, v.month, v.day) if isinstance(v, date) else v
+    lists = wb[schema.sheet_name("lists", lang)]
+    for i, name in enumerate(OWNERS):
+        lists.cell(5 + i, 1).value = name
+    ks = wb[schema.sheet_name("kpis", lang)]
+    headers, rows = table_cells(ks, ks.tables["T_Indicateurs"])
+    kcol = {c.key: headers.index(c.label(lang)) for c in schema.KPIS.columns}
+    for row, values in zip(rows, KPI_ROWS):
+        for key, v in values.items():
+            if key == "direction":
+                v = schema.DIRECTION.label(v, lang)
+            row[kcol[key]].value = v
+    rv = wb[schema.sheet_name("revenue", lang)]
+    rv["D4"].value = REVENUE["annual"]
+    for m, w in REVENUE["weights"].items():
+        rv.cell(8 + m, 3).value = w
+    for m, a in REVENUE["actuals"].items():
+        rv.cell(8 + m, 5).value = a
+    wb.save(dst)
+
+
+# ------------------------------------------------------------------------------------ expectations, from inputs
+def expect_action(r: dict, lang: str) -> dict:
+    t, res = r.get("target"), r.get("result")
+    bp, ba = r.get("budget_planned"), r.get("budget_actual")
+    ca = r.get("revenue_actual")
+    closed = {schema.STATUS.label("done", lang), schema.STATUS.label("cancelled", lang)}
+    end = r.get("end")
+    late = None
+    if end is not None:
+        late = "yes" if (r.get("status") not in closed and end < TODAY) else "no"
+    return {
+        "variance": res - t if num(t) and num(res) else None,
+        "attainment": res / t if num(t) and num(res) and t != 0 else None,
+        "budget_variance": ba - bp if num(bp) and num(ba) else None,
+        "roi": (ca - ba) / ba if num(ca) and num(ba) and ba != 0 else None,
+        "late": None if late is None else schema.YES_NO.label(late, lang),
+    }
+
+
+def read_rows(ws, header_row: int, columns, lang: str, n: int) -> list[dict]:
+    """Rows under a header row, keyed by schema key (works on LibreOffice-saved files)."""
+    headers = [ws.cell(header_row, c).value for c in range(1, ws.max_column + 1)]
+    idx = {c.key: headers.index(c.label(lang)) + 1 for c in columns if c.label(lang) in headers}
+    return [{k: ws.cell(header_row + 1 + i, j).value for k, j in idx.items()} for i in range(n)]
+
+
+def tiles(ws) -> dict:
+    return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+
+
+def approx(v):
+    return pytest.approx(v, rel=1e-12, abs=1e-9)
+
+
+# ------------------------------------------------------------------------------------ one LibreOffice batch
+@pytest.fixture(scope="module")
+def recalculated(lo_available, tmp_path_factory):
+    src = tmp_path_factory.mktemp("lo-in")
+    inputs: dict[str, Path] = {}
+    for t, lang in BLANKS:
+        inputs[f"blank_{t}_{lang}"] = make(src, f"blank_{t}_{lang}.xlsx", template=t, lang=lang)
+    for lang in LANGS:
+        blank = make(src, f"model_{lang}.xlsx", lang=lang)
+        fill_with_openpyxl(blank, src / f"typed_{lang}.xlsx", lang)
+        inputs[f"typed_{lang}"] = src / f"typed_{lang}.xlsx"
+    for name in ("pac_formation_rh", "trame_piscines"):
+        inputs[name] = ROOT / "samples" / f"{name}.xlsx"
+    canary = src / "canary.xlsx"
+    wb = xlsxwriter.Workbook(canary)
+    wb.add_worksheet().write_formula("A1", "=1+1", None, 99)  # wrong cached value on purpose
+    wb.close()
+    inputs["canary"] = canary
+    outs = convert(list(inputs.values()), tmp_path_factory.mktemp("lo-out"))
+    return {k: openpyxl.load_workbook(p, data_only=True) for k, p in zip(inputs, outs)}
+
+
+def test_libreoffice_really_recalculates(recalculated):
+    assert recalculated["canary"].active["A1"].value == 2
+
+
+@pytest.mark.parametrize("template, lang", BLANKS)
+def test_blank_workbook_has_no_error_cell_and_no_misleading_zero(recalculated, template, lang):
+    wb = recalculated[f"blank_{template}_{lang}"]
+    assert error_cells(wb) == []
+    for kind in ("actions", "kpis"):
+        name = schema.sheet_name(kind, lang)
+        if name not in wb.sheetnames:
+            continue
+        tdef = schema.TABLE_BY_KEY[kind]
+        rows = read_rows(wb[name], 4, tdef.columns, lang, 20)
+        computed = [c.key for c in tdef.columns if c.computed]
+        assert all(is_blank(r[k]) for r in rows for k in computed), f"{name}: computed cell not blank"
+    if schema.sheet_name("revenue", lang) in wb.sheetnames:
+        ws = wb[schema.sheet_name("revenue", lang)]
+        assert all(is_blank(ws.cell(r, c).value) for r in range(9, 21) for c in (4, 6, 7, 8, 9, 10))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_typed_actions_compute_in_libreoffice(recalculated, lang):
+    wb = recalculated[f"typed_{lang}"]
+    assert error_cells(wb) == []
+    typed = action_rows(lang)
+    got = read_rows(wb[schema.sheet_name("actions", lang)], 4, schema.ACTIONS.columns, lang, len(typed) + 2)
+    for r, g in zip(typed, got):
+        for key, want in expect_action(r, lang).items():
+            if want is None:
+                assert is_blank(g[key]), (r["action"], key, g[key])
+            elif isinstance(want, str):
+                assert g[key] == want, (r["action"], key)
+            else:
+                assert g[key] == approx(want), (r["action"], key)
+    assert all(is_blank(g[k]) for g in got[len(typed):] for k in ("variance", "late", "roi"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dashboard_totals_follow_the_typed_plan(recalculated, lang):
+    wb = recalculated[f"typed_{lang}"]
+    ws = wb[schema.sheet_name("dashboard", lang)]
+    typed = action_rows(lang)
+    exp = [expect_action(r, lang) for r in typed]
+    s = lambda rows, k: sum(r[k] for r in rows if num(r.get(k)))  # noqa: E731
+    yes = schema.YES_NO.label("yes", lang)
+    t = tiles(ws)
+    atts = [e["attainment"] for e in exp if e["attainment"] is not None]
+    assert t[tx("kpi.actions", lang)] == len(typed)
+    assert t[tx("kpi.done", lang)] == sum(r.get("status") == schema.STATUS.label("done", lang) for r in typed)
+    assert t[tx("kpi.late", lang)] == sum(e["late"] == yes for e in exp) == 2
+    assert t[tx("kpi.budget_planned", lang)] == approx(s(typed, "budget_planned"))
+    assert t[tx("kpi.budget_actual", lang)] == approx(s(typed, "budget_actual"))
+    assert t[tx("kpi.budget_variance", lang)] == approx(s(exp, "budget_variance"))
+    assert t[tx("kpi.revenue_expected", lang)] == approx(s(typed, "revenue_expected"))
+    assert t[tx("kpi.revenue_actual", lang)] == approx(s(typed, "revenue_actual"))
+    assert t[tx("kpi.roi", lang)] == approx((s(typed, "revenue_actual") - s(typed, "budget_actual"))
+                                            / s(typed, "budget_actual"))
+    assert t[tx("kpi.attainment", lang)] == approx(sum(atts) / len(atts))
+
+    status_label = schema.ACTIONS.column("status").label(lang)
+    by_status = _section(ws, status_label, 5)
+    for key, text in schema.STATUS.values:
+        sel = [r for r in typed if r.get("status") == text(lang)]
+        assert by_status[text(lang)][:3] == [len(sel), approx(s(sel, "budget_planned")),
+                                             approx(s(sel, "budget_actual"))]
+    by_cat = _section(ws, schema.ACTIONS.column("category").label(lang), 5)
+    for key, text in schema.CATEGORY.values:
+        sel = [(r, e) for r, e in zip(typed, exp) if r["category"] == text(lang)]
+        assert by_cat[text(lang)] == [len(sel), approx(s([r for r, _ in sel], "budget_planned")),
+                                      approx(s([r for r, _ in sel], "budget_actual")),
+                                      approx(s([e for _, e in sel], "budget_variance"))]
+    by_owner = _section(ws, schema.ACTIONS.column("owner").label(lang), len(OWNERS))
+    for name in OWNERS:  # "NA" is a person, not a missing value
+        sel = [(r, e) for r, e in zip(typed, exp) if r["owner"] == name]
+        assert by_owner[name] == [len(sel), approx(s([r for r, _ in sel], "budget_planned")),
+                                  approx(s([r for r, _ in sel], "budget_actual")), sum(e["late"] == yes for _, e in sel)]
+    others = [r for r in typed if r["owner"] not in OWNERS]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == tx("others", lang))
+    assert [ws.cell(row, c).value for c in (2, 3)] == [len(others), approx(s(others, "budget_planned"))]
+
+
+def _section(ws, header: str, n: int) -> dict:
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 1).value == header:
+            return {ws.cell(r + 1 + i, 1).value: [ws.cell(r + 1 + i, c).value for c in range(2, 6)][:4]
+                    for i in range(n)}
+    raise AssertionError(f"no section {header!r}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kpi_latest_value_and_attainment(recalculated, lang):
+    wb = recalculated[f"typed_{lang}"]
+    got = read_rows(wb[schema.sheet_name("kpis", lang)], 4, schema.KPIS.columns, lang, len(KPI_ROWS))
+    for k, g in zip(KPI_ROWS, got):
+        months = [k.get(m) for m in schema.MONTH_KEYS]
+        numbers = [v for v in months if num(v)]
+        latest = numbers[-1] if numbers else None
+        if latest is None:
+            assert is_blank(g["latest"]) and is_blank(g["attainment"])
+            continue
+        assert g["latest"] == approx(latest), k["name"]
+        if k["target"] == k["initial"]:
+            assert is_blank(g["attainment"]), k["name"]
+        else:
+            assert g["attainment"] == approx((latest - k["initial"]) / (k["target"] - k["initial"])), k["name"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_revenue_split_and_cumulative_variance(recalculated, lang):
+    ws = recalculated[f"typed_{lang}"][schema.sheet_name("revenue", lang)]
+    weights = [REVENUE["weights"].get(m, 1) for m in range(1, 13)]
+    actuals = [REVENUE["actuals"].get(m) for m in range(1, 13)]
+    targets = [REVENUE["annual"] * w / sum(weights) for w in weights]
+    cum_t = cum_a = 0.0
+    for m in range(12):
+        r = 9 + m
+        cum_t += targets[m]
+        assert ws.cell(r, 4).value == approx(targets[m])
+        assert ws.cell(r, 7).value == approx(cum_t)
+        if actuals[m] is None:
+            assert all(is_blank(ws.cell(r, c).value) for c in (6, 8, 9, 10))
+            continue
+        cum_a += actuals[m]
+        assert ws.cell(r, 6).value == approx(actuals[m] - targets[m])
+        assert ws.cell(r, 8).value == approx(cum_a)
+        assert ws.cell(r, 9).value == approx(cum_a - cum_t)
+        assert ws.cell(r, 10).value == approx(cum_a / cum_t)
+    q1 = 9 + 12 + 4  # quarter table: after the 12 months, the total row, a gap, a title and a header
+    assert ws.cell(q1, 2).value == approx(sum(targets[0:3]))
+    assert ws.cell(q1, 3).value == approx(sum(a for a in actuals[0:3]))
+    assert ws.cell(q1, 4).value == approx(sum(actuals[0:3]) - sum(targets[0:3]))
+    assert is_blank(ws.cell(q1 + 1, 3).value)  # no actual in Q2 yet
+    dash = tiles(recalculated[f"typed_{lang}"][schema.sheet_name("dashboard", lang)])
+    assert dash[tx("kpi.rev_actual", lang)] == approx(sum(a for a in actuals if a))
+    assert dash[tx("kpi.rev_progress", lang)] == approx(sum(a for a in actuals if a) / REVENUE["annual"])
+
+
+# ------------------------------------------------------------------------------------ samples, saved by LibreOffice
+def _sample_inputs(name: str) -> dict:
+    return tomllib.loads((ROOT / "samples" / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name, template", [("pac_formation_rh", "pac"), ("trame_piscines", "trame")])
+def test_samples_recalculate_to_the_figures_of_their_data(recalculated, name, template):
+    data = _sample_inputs({"pac_formation_rh": "formation_rh", "trame_piscines": "trame_piscines"}[name])
+    wb = recalculated[name]
+    assert error_cells(wb) == []
+    actions = data["actions"]
+    got = read_rows(wb[schema.sheet_name("actions", "fr")], 4, schema.ACTIONS.columns, "fr", len(actions))
+    for r, g in zip(actions, got):
+        for key, want in expect_action(r, "fr").items():
+            if want is None:
+                assert is_blank(g[key]), (key, r)
+            elif isinstance(want, str):
+                assert g[key] == want, (key, r)
+            else:
+                assert g[key] == approx(want), (key, r)
+    t = tiles(wb[schema.sheet_name("dashboard", "fr")])
+    planned = sum(r.get("budget_planned", 0) for r in actions)
+    assert t[tx("kpi.budget_planned", "fr")] == approx(planned)
+    assert t[tx("kpi.budget_actual", "fr")] == approx(sum(r.get("budget_actual", 0) for r in actions))
+    n_actions = len(get_actions_with_text(wb))
+    assert t[tx("kpi.actions", "fr")] == n_actions
+    if template == "pac":
+        assert planned == 35_500  # the seed's worked example: 35 500 € in all
+        assert t[tx("kpi.rev_actual", "fr")] == approx(sum(data["revenue"]["actuals"]))
+
+
+def get_actions_with_text(wb) -> list:
+    rows = read_rows(wb[schema.sheet_name("actions", "fr")], 4, schema.ACTIONS.columns, "fr", 200)
+    return [r for r in rows if r.get("action")]
+
+
+def test_planning_follows_the_action_dates(recalculated):
+    wb = recalculated["pac_formation_rh"]
+    ws = wb[schema.sheet_name("planning", "fr")]
+    data = _sample_inputs("formation_rh")
+    for i, a in enumerate(data["actions"]):
+        r = 6 + i
+        assert ws.cell(r, 2).value == a["action"]
+        assert ws.cell(r, 1).value == i + 1
+        assert ws.cell(r, 5).value.date() == a["start"] and ws.cell(r, 6).value.date() == a["end"]
+    assert is_blank(ws.cell(6 + len(data["actions"]), 2).value)
+    assert is_blank(ws.cell(6 + len(data["actions"]), 1).value)
