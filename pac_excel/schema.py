@@ -253,6 +253,12 @@ MONTHS = (
     T("Novembre", "November"),
     T("Décembre", "December"),
 )
+MONTHS_SHORT = tuple(
+    T(fr, en) for fr, en in zip(
+        ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    )
+)
 MONTH_KEYS = tuple(f"m{i:02d}" for i in range(1, 13))
 
 

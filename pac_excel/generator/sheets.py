@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import __version__, compute, schema
-from ..schema import Kind, MONTHS
+from ..schema import MONTHS, MONTHS_SHORT, Kind
 from .book import Book, a1, col_letter, excel_serial, quote_sheet
 from .tablesheet import _write_value, write_table
 
@@ -331,7 +331,7 @@ def write_planning(book: Book, ws: Any) -> None:
     acts = book.tables["actions"]
     tn = schema.ACTIONS.table_name
     n = min(acts.last_row - acts.header_row, PLANNING_MAX_ROWS)
-    fields = [("no", 6), ("action", 34), ("owner", 14), ("status", 12), ("start", 11), ("end", 11)]
+    fields = [("no", 6), ("action", 42), ("owner", 22), ("status", 12), ("start", 11), ("end", 11)]
     for i, (_, w) in enumerate(fields):
         ws.set_column(i, i, w)
     ws.set_column(len(fields), len(fields) + 11, 6.5)
@@ -343,8 +343,7 @@ def write_planning(book: Book, ws: Any) -> None:
         ws.merge_range(hdr - 1, i, hdr, i, c.label(lang), book.fmt("header"))
     for m in range(12):
         col = len(fields) + m
-        ws.write_string(hdr - 1, col, MONTHS[m](lang)[:4] + ("." if len(MONTHS[m](lang)) > 4 else ""),
-                        book.fmt("header", font_size=8))
+        ws.write_string(hdr - 1, col, MONTHS_SHORT[m](lang), book.fmt("header", font_size=8))
         ws.write_datetime(hdr, col, datetime(book.year, m + 1, 1), book.fmt("header", num_format="mm/yy", font_size=8))
     rows = book.data.rows("actions")
     done = book.label("status", "done")
