@@ -100,6 +100,28 @@ def fill_with_openpyxl(src: Path, dst: Path, lang: str) -> None:
     wb.save(dst)
 
 
+TASKS = [
+    dict(task="Choisir la solution d’e-commerce", budget=0, status="Terminé"),
+    dict(task="Installer et paramétrer", budget=450.5, status="En cours"),
+    dict(task="Informer les clients", budget=120, status="Terminé"),
+    dict(task="Faire un test", status="À faire"),
+]
+OBJ_KPIS = [dict(name="CA en 3 mois", initial=15000, target=18000, m01=15500, m02=16400),
+            dict(name="Contacts par mois", initial=0, target=10, m01=4)]
+
+
+def fill_objectif(src: Path, dst: Path) -> None:
+    wb = openpyxl.load_workbook(src)
+    for sheet, table, rows, tdef in (("Tâches", "T_Taches", TASKS, schema.TASKS),
+                                     ("Indicateurs", "T_Indicateurs", OBJ_KPIS, schema.KPIS)):
+        ws = wb[sheet]
+        headers, cells = table_cells(ws, ws.tables[table])
+        for row, values in zip(cells, rows):
+            for key, v in values.items():
+                row[headers.index(tdef.column(key).label("fr"))].value = v
+    wb.save(dst)
+
+
 # ------------------------------------------------------------------------------------ expectations, from inputs
 def expect_action(r: dict, lang: str) -> dict:
     t, res = r.get("target"), r.get("result")
@@ -147,6 +169,9 @@ def recalculated(lo_available, tmp_path_factory):
         inputs[f"typed_{lang}"] = src / f"typed_{lang}.xlsx"
     for name in ("pac_formation_rh", "trame_piscines"):
         inputs[name] = ROOT / "samples" / f"{name}.xlsx"
+    blank = make(src, "objectif_model.xlsx", template="objectif")
+    fill_objectif(blank, src / "objectif_typed.xlsx")
+    inputs["objectif_typed"] = src / "objectif_typed.xlsx"
     canary = src / "canary.xlsx"
     wb = xlsxwriter.Workbook(canary)
     wb.add_worksheet().write_formula("A1", "=1+1", None, 99)  # wrong cached value on purpose
@@ -292,6 +317,21 @@ def test_revenue_split_and_cumulative_variance(recalculated, lang):
     dash = tiles(recalculated[f"typed_{lang}"][schema.sheet_name("dashboard", lang)])
     assert dash[tx("kpi.rev_actual", lang)] == approx(sum(a for a in actuals if a))
     assert dash[tx("kpi.rev_progress", lang)] == approx(sum(a for a in actuals if a) / REVENUE["annual"])
+
+
+def test_objective_sheet_sums_its_tasks_and_indicators(recalculated):
+    wb = recalculated["objectif_typed"]
+    assert error_cells(wb) == []
+    ws = wb[schema.sheet_name("objective", "fr")]
+    figures = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 15)}
+    assert figures[tx("objective.budget", "fr")] == approx(sum(t.get("budget", 0) for t in TASKS))
+    done = sum(t["status"] == "Terminé" for t in TASKS)
+    assert figures[tx("objective.done", "fr")] == f"{done} / {len(TASKS)}"
+    atts = []
+    for k in OBJ_KPIS:
+        latest = [k[m] for m in schema.MONTH_KEYS if m in k][-1]
+        atts.append((latest - k["initial"]) / (k["target"] - k["initial"]))
+    assert figures[tx("objective.kpi", "fr")] == approx(sum(atts) / len(atts))
 
 
 # ------------------------------------------------------------------------------------ samples, saved by LibreOffice

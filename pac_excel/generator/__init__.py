@@ -100,7 +100,7 @@ def _prefill_row(raw: dict, lang: str) -> dict:
 def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanData) -> None:
     import xlsxwriter
 
-    from .book import Book
+    from .book import Book, memoize_formulas
     from .dashboard import write_dashboard
     from .sheets import (define_list_names, write_guide, write_lists, write_meta, write_objective, write_planning,
                          write_revenue, write_strategy)
@@ -116,13 +116,14 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     wb.set_properties({"title": title, "subject": template.name(lang), "author": "pac-excel",
                        "comments": f"pac-excel {__version__}, template {template.id} {template.version}",
                        "created": options.created or datetime.now()})
-    sheets = {spec.kind: wb.add_worksheet(book.sheet_name(spec.kind)) for spec in template.sheets}
+    sheets = {spec.kind: memoize_formulas(wb.add_worksheet(book.sheet_name(spec.kind))) for spec in template.sheets}
     meta = wb.add_worksheet(schema.META_SHEET_NAME)
     if "lists" in sheets:
         define_list_names(book)
 
     # Tables first: the other sheets point at them.
-    sizes = {"actions": options.actions, "tasks": max(30, options.actions), "kpis": 20, "rituals": 12,
+    # Tables grow by themselves when someone types below them: only the action table follows --actions.
+    sizes = {"actions": options.actions, "tasks": max(30, min(options.actions, 500)), "kpis": 20, "rituals": 12,
              "obstacles": 12}
     for kind in ("actions", "tasks", "kpis", "rituals", "obstacles"):
         if kind not in sheets:

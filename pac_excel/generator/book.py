@@ -26,6 +26,27 @@ GREEN_FILL, GREEN_FONT = "#D5EFD9", "#1E6B30"
 ORANGE_FILL = "#FCD5B4"
 
 
+def memoize_formulas(ws: Any) -> Any:
+    """Prepare each distinct formula text once per worksheet.
+
+    xlsxwriter runs some thirty regular expressions over every formula it writes (about 130 µs
+    for ours); a table repeats the same formula on every row, so caching its preparation makes
+    large plans several times faster. Uses a private method: without it, nothing changes."""
+    prepare = getattr(ws, "_prepare_formula", None)
+    if prepare is None:
+        return ws
+    cache: dict[tuple[str, bool], str] = {}
+
+    def cached(formula: str, expand_future_functions: bool = False) -> str:
+        key = (formula, expand_future_functions)
+        if key not in cache:
+            cache[key] = prepare(formula, expand_future_functions)
+        return cache[key]
+
+    ws._prepare_formula = cached
+    return ws
+
+
 def quote_sheet(name: str) -> str:
     """A sheet name as it must appear in a formula."""
     return "'" + name.replace("'", "''") + "'"
