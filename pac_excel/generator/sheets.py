@@ -83,6 +83,10 @@ def write_guide(book: Book, ws: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------ strategy
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _section(book: Book, ws: Any, r: int, text: str, last_col: int) -> None:
     ws.set_row(r, 20)
     ws.write_string(r, 0, text, book.fmt("section"))
@@ -94,7 +98,7 @@ def write_strategy(book: Book, ws: Any) -> None:
     d, t, lang = book.data, book.t, book.lang
     for i, w in enumerate(STRATEGY_WIDTHS):
         ws.set_column(i, i, w)
-    book.sheet_header(ws, t("strategy.title"), 5, subtitle=t("strategy.vision.hint"))
+    book.sheet_header(ws, t("strategy.title"), 5, subtitle=_first_upper(t("sheet.strategy")))
     values = {"company": d.company, "team": d.team, "period": d.period or str(book.year)}
     for i, (key, label) in enumerate(schema.STRATEGY_FIELDS):
         r = STRATEGY_FIELD_ROW + i
@@ -105,21 +109,22 @@ def write_strategy(book: Book, ws: Any) -> None:
     ws.set_row(r + 1, 48)
     ws.merge_range(r + 1, 0, r + 1, 5, "", book.fmt("big_input"))
     ws.write_string(r + 1, 0, d.vision, book.fmt("big_input"))
+    ws.write_string(r + 2, 0, t("strategy.vision.hint"), book.fmt("note", text_wrap=False))
 
-    r += 3
+    r += 4
     _section(book, ws, r, schema.OBJECTIVES.title(lang), 5)
     objectives = list(d.objectives) or [{"id": f"OBJ-{i}"} for i in range(1, 9)]
     if d.objectives and len(objectives) < 8:
         objectives += [{"id": f"OBJ-{i}"} for i in range(len(objectives) + 1, 9)]
     place = write_table(book, ws, schema.OBJECTIVES, schema.OBJECTIVES.columns, r + 1, 0, len(objectives),
-                        objectives, set_widths=False)
+                        objectives, sheet_widths=STRATEGY_WIDTHS)
     book.tables["objectives"] = place
     book.wb.define_name(schema.OBJECTIVE_IDS, "=" + place.range("id"))
 
     r = place.last_row + 2
     for tdef, n in ((schema.SEGMENTS, 5),):
         _section(book, ws, r, tdef.title(lang), 5)
-        place = write_table(book, ws, tdef, tdef.columns, r + 1, 0, n, d.rows(tdef.key), set_widths=False)
+        place = write_table(book, ws, tdef, tdef.columns, r + 1, 0, n, d.rows(tdef.key), sheet_widths=STRATEGY_WIDTHS)
         r = place.last_row + 2
 
     _section(book, ws, r, t("strategy.mix"), 5)
@@ -145,7 +150,7 @@ def write_strategy(book: Book, ws: Any) -> None:
     r += 2
     _section(book, ws, r, schema.REVIEW.title(lang), 5)
     place = write_table(book, ws, schema.REVIEW, schema.REVIEW.columns, r + 1, 0, 5, d.rows("review"),
-                        set_widths=False)
+                        sheet_widths=STRATEGY_WIDTHS)
     book.print_setup(ws, None, 5, place.last_row)
     ws.set_portrait()
     book.protect(ws, inputs=True)

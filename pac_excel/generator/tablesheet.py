@@ -24,10 +24,11 @@ def write_table(
     first_col: int,
     n_rows: int,
     rows: list[dict[str, Any]],
-    set_widths: bool = True,
+    sheet_widths: tuple[float, ...] | None = None,
 ) -> TablePlace:
     """Write ``tdef`` with its header at row ``top``; ``n_rows`` data rows (at least the rows
-    given). Returns where it is."""
+    given). Column widths come from the schema, unless the table shares a sheet whose widths
+    are ``sheet_widths``. Returns where it is."""
     lang = book.lang
     n_rows = max(n_rows, len(rows), 1)
     last_row = top + n_rows
@@ -45,8 +46,9 @@ def write_table(
         if c.computed:
             col_opt["formula"] = formulas[c.key]
         opts_cols.append(col_opt)
-        if set_widths:
+        if sheet_widths is None:
             ws.set_column(first_col + len(opts_cols) - 1, first_col + len(opts_cols) - 1, c.width)
+    widths = sheet_widths[first_col:] if sheet_widths else tuple(c.width for c in columns)
 
     ws.add_table(top, first_col, last_row, last_col, {
         "name": tdef.table_name,
@@ -72,7 +74,7 @@ def write_table(
             fmt = book.fmt("input", c.kind)
             _write_value(ws, r, col, c, value, fmt)
             if isinstance(value, str) and c.kind in (Kind.LONG_TEXT, Kind.TEXT, Kind.CHOICE):
-                tallest = max(tallest, math.ceil(len(value) / max(c.width * 1.15, 1)))
+                tallest = max(tallest, math.ceil(len(value) / max(widths[j] * 1.15, 1)))
         if row and tallest > 1:
             ws.set_row(r, 13.5 * min(tallest, 8))
 
