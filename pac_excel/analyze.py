@@ -1,0 +1,388 @@
+"""Reading a filled plan back: actions and indicators as typed records, the figures computed
+from the inputs (never from cached formula values), and every problem located by sheet and cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import compute, schema
+from .problems import Problem
+from .read.tables import FoundTable, a1, find_table
+from .read.values import as_text, parse_date, parse_number
+from .read.workbook import PlanReadError, Workbook, open_workbook
+from .schema import Kind
+
+AMOUNTS = ("budget_planned", "budget_actual", "revenue_expected", "revenue_actual")
+#: words of an indicator that counts outcomes (the law of numbers applies)
+_OUTCOMES = re.compile(r"\b(rendez-vous|rdv|reponses?|clients?|contrats?|ventes?|signatures?|commandes?|devis signes?|"
+                       r"inscriptions?|meetings?|replies|customers?|deals?|orders?|appointments?)\b")
+#: "200 appels", "60 mails", "9 SMS"…: a planned volume of actions, optionally per period
+_VOLUME = re.compile(r"(\d[\d\s\u00a0\u202f]*)\s*(appels?|coups? de fil|e-?mails?|mails?|sms|messages?|courriers?|"
+                     r"relances?|visites?|calls?|emails?|letters?|contacts? a (?:appeler|contacter))"
+                     r"(\s*(?:par|/|per)\s*(mois|semaine|month|week))?")
+STAGES = {"startup": 3, "growth": 2}
+
+
+@dataclass
+class Action:
+    sheet: str
+    row: int  # 1-based
+    action: str
+    owner: str
+    category: str
+    status: str
+    objective: str
+    budget_planned: float | None
+    budget_actual: float | None
+    revenue_expected: float | None
+    revenue_actual: float | None
+    start: date | None
+    end: date | None
+    target: float | None
+    result: float | None
+    indicator: str = ""
+    steps: str = ""
+    means: str = ""
+    analysis: str = ""
+    status_key: str | None = None
+    variance: float | None = None
+    attainment: float | None = None
+    budget_variance: float | None = None
+    roi: float | None = None
+    late: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "action": self.action, "owner": self.owner,
+                "category": self.category, "status": self.status, "objective": self.objective,
+                "budget_planned": self.budget_planned, "budget_actual": self.budget_actual,
+                "start": _iso(self.start), "end": _iso(self.end), "target": self.target, "result": self.result,
+                "variance": self.variance, "attainment": self.attainment, "late": self.late}
+
+
+@dataclass
+class Kpi:
+    sheet: str
+    row: int
+    name: str
+    type: str
+    direction: str
+    initial: float | None
+    target: float | None
+    latest: float | None
+    attainment: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "direction": self.direction, "initial": self.initial,
+                "target": self.target, "latest": self.latest, "attainment": self.attainment}
+
+
+@dataclass
+class Analysis:
+    source: str
+    template: dict[str, str] | None
+    as_of: date
+    actions: list[Action]
+    kpis: list[Kpi]
+    problems: list[Problem]
+    columns: set[str]  # action columns present in the workbook
+    ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
+
+    # ---------------------------------------------------------------- figures
+    def _sum(self, key: str, actions: list[Action] | None = None) -> float | None:
+        if key not in self.columns:
+            return None  # an absent column is unknown, not 0
+        vals = [getattr(a, key) for a in (self.actions if actions is None else actions)]
+        return _money(math.fsum(v for v in vals if v is not None))
+
+    def totals(self) -> dict[str, Any]:
+        bp, ba = self._sum("budget_planned"), self._sum("budget_actual")
+        variance = None
+        if "budget_planned" in self.columns and "budget_actual" in self.columns:
+            variance = _money(math.fsum(a.budget_variance for a in self.actions if a.budget_variance is not None))
+        return {
+            "actions": len(self.actions),
+            "budget_planned": bp, "budget_actual": ba, "budget_variance": variance,
+            "revenue_expected": self._sum("revenue_expected"), "revenue_actual": self._sum("revenue_actual"),
+            "late": sum(1 for a in self.actions if a.late),
+            "done": sum(1 for a in self.actions if a.status_key == "done"),
+        }
+
+    def group(self, key: str) -> dict[str, dict[str, Any]]:
+        out: dict[str, list[Action]] = {}
+        for a in self.actions:
+            out.setdefault(getattr(a, key), []).append(a)
+        return {name: {"actions": len(rows), "budget_planned": self._sum("budget_planned", rows),
+                       "budget_actual": self._sum("budget_actual", rows)} for name, rows in out.items()}
+
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "template": self.template,
+            "as_of": _iso(self.as_of),
+            "totals": self.totals(),
+            "by_owner": self.group("owner"),
+            "by_category": self.group("category"),
+            "by_status": self.group("status"),
+            "by_objective": self.group("objective"),
+            "actions": [a.to_dict() for a in self.actions],
+            "kpis": [k.to_dict() for k in self.kpis],
+            "problems": [p.to_dict(lang) for p in self.problems],
+        }
+
+    def actions_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([a.to_dict() for a in self.actions], columns=self._action_columns())
+
+    def kpis_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame([k.to_dict() for k in self.kpis],
+                            columns=["name", "type", "direction", "initial", "target", "latest", "attainment"])
+
+    @staticmethod
+    def _action_columns() -> list[str]:
+        return ["sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
+                "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late"]
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _money(v: float) -> float:
+    return round(v, 2) + 0.0
+
+
+# ------------------------------------------------------------------------------------ analysis
+def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup") -> Analysis:
+    """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan."""
+    as_of = as_of or date.today()
+    wb = open_workbook(path)
+    meta = wb.meta()
+    prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
+    table = find_table(wb, schema.ACTIONS, "action", prefer)
+    if table is None:
+        raise PlanReadError("read.no_table", path=path)
+    problems: list[Problem] = list(table.problems)
+    own = meta is not None
+    actions = [_read_action(table, row, wb, problems, own) for row in table.rows]
+    columns = set(table.columns)
+    for key, label in (("owner", "Qui"), ("budget_planned", "Budget"), ("end", "Date fin"), ("target", "Objectif"),
+                       ("result", "Résultat obtenu")):
+        if key not in columns:
+            problems.append(Problem("missing_column", table.sheet.name, None,
+                                    {"value": schema.ACTIONS.column(key).label("fr")}))
+    for a in actions:
+        _derive(a, as_of, columns)
+    _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems)
+    _check_totals(table, wb, problems)
+    kpis = _read_kpis(wb, problems, own, table)
+    _check_objectives(wb, problems, table)
+    ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
+    ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
+    template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
+    return Analysis(str(path), template, as_of, actions, kpis, problems, columns, sorted(ignored))
+
+
+def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, problems: list[Problem]) -> Any:
+    """Parse one cell by its column kind, reporting what cannot be read."""
+    col = table.tdef.column(key)
+    cell = table.cell(row, key)
+    err = table.sheet.errors.get((row, table.columns[key]))
+    if err:
+        problems.append(Problem("error_value", table.sheet.name, cell, {"value": err}))
+        return None
+    params = {"column": col.label("fr")}
+    if col.kind in (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT):
+        value, prob = parse_number(raw, percent_ok=col.kind is not Kind.MONEY)
+    elif col.kind is Kind.DATE:
+        value, prob = parse_date(raw, wb.date1904)
+    else:
+        return as_text(raw)
+    if prob:
+        problems.append(Problem(prob[0], table.sheet.name, cell, {**params, **prob[1]}))
+    return value
+
+
+def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Problem], own: bool) -> Action:
+    v = dr.values
+    r = dr.index
+
+    def get(key: str) -> Any:
+        if key not in table.columns:
+            return None if table.tdef.column(key).kind not in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE) else ""
+        return _read_value(table, r, key, v.get(key, ""), wb, problems)
+
+    if own and table.sheet.formulas is not None:
+        for c in table.tdef.columns:
+            if c.computed and c.key in table.columns:
+                pos = (r, table.columns[c.key])
+                if pos not in table.sheet.formulas and v.get(c.key) not in ("", None) and pos not in table.sheet.errors:
+                    problems.append(Problem("computed_overwritten", table.sheet.name, table.cell(r, c.key),
+                                            {"column": c.label("fr")}))
+    for c in table.tdef.columns:  # error values in computed cells too
+        if c.computed and c.key in table.columns:
+            err = table.sheet.errors.get((r, table.columns[c.key]))
+            if err:
+                problems.append(Problem("error_value", table.sheet.name, table.cell(r, c.key), {"value": err}))
+    status = get("status")
+    return Action(
+        sheet=table.sheet.name, row=r + 1, action=get("action"), owner=get("owner"), category=get("category"),
+        status=status, objective=get("objective"),
+        budget_planned=get("budget_planned"), budget_actual=get("budget_actual"),
+        revenue_expected=get("revenue_expected"), revenue_actual=get("revenue_actual"),
+        start=get("start"), end=get("end"), target=get("target"), result=get("result"),
+        indicator=get("indicator"), steps=get("steps"), means=get("means"), analysis=get("variance_analysis"),
+        status_key=schema.STATUS.key_of(status) if status else None,
+    )
+
+
+def _derive(a: Action, as_of: date, columns: set[str]) -> None:
+    a.variance = compute.variance(a.target, a.result)
+    a.attainment = compute.attainment(a.target, a.result)
+    a.budget_variance = compute.budget_variance(a.budget_planned, a.budget_actual)
+    a.roi = compute.roi(a.revenue_actual, a.budget_actual)
+    if "status" in columns:
+        closed = a.status_key in schema.CLOSED_STATUSES
+    else:  # no status column: an action with a result entered is done
+        closed = a.result is not None
+    a.late = compute.is_late(a.end, closed, as_of)
+
+
+def _fmt_money(v: float) -> str:
+    return f"{v:,.2f}".replace(",", " ").replace(".00", "") + " €"
+
+
+def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], as_of: date, threshold: float,
+                   factor: int, problems: list[Problem]) -> None:
+    sheet = table.sheet.name
+    for a in actions:
+        r = a.row - 1
+        if a.start and a.end and a.end < a.start:
+            problems.append(Problem("end_before_start", sheet, table.cell(r, "end"),
+                                    {"value": a.end.strftime("%d/%m/%Y"), "expected": a.start.strftime("%d/%m/%Y")}))
+        budget = a.budget_planned or a.budget_actual
+        if budget and "owner" in columns and not a.owner:
+            problems.append(Problem("budget_without_owner", sheet, table.cell(r, "owner"),
+                                    {"value": _fmt_money(budget)}))
+        if "objective" in columns and not a.objective and a.action:
+            problems.append(Problem("no_objective_link", sheet, table.cell(r, "objective")))
+        if a.end and a.end < as_of and a.result is None and a.status_key != "cancelled" and "result" in columns:
+            problems.append(Problem("past_end_no_result", sheet, table.cell(r, "result"),
+                                    {"value": a.end.strftime("%d/%m/%Y")}))
+        if (a.variance is not None and a.target and abs(a.variance) > threshold * abs(a.target)
+                and "variance_analysis" in columns and not a.analysis):
+            pct = a.variance / abs(a.target)
+            problems.append(Problem("variance_unexplained", sheet, table.cell(r, "variance_analysis"),
+                                    {"value": f"{pct:+.0%}".replace("%", " %")}))
+        _check_law_of_numbers(table, a, factor, problems)
+
+
+def _months(a: Action) -> int:
+    if a.start and a.end and a.end >= a.start:
+        return max(1, (a.end.year - a.start.year) * 12 + a.end.month - a.start.month + 1)
+    return 1
+
+
+def _check_law_of_numbers(table: FoundTable, a: Action, factor: int, problems: list[Problem]) -> None:
+    """When the target counts outcomes (meetings, replies, clients), the planned volume of
+    actions written in the steps or means ("200 appels par mois") should be ≥ factor × target."""
+    if not a.target or a.target <= 0:
+        return
+    from .schema import normalize_label
+
+    if not _OUTCOMES.search(normalize_label(a.indicator or "")):
+        return
+    text = normalize_label(f"{a.steps} ; {a.means}")
+    volume = 0.0
+    for m in _VOLUME.finditer(text):
+        n = float(re.sub(r"\D", "", m[1]) or 0)
+        if m[4]:
+            n *= _months(a) if m[4] in ("mois", "month") else max(1, round(_months(a) * 4.33))
+        volume = max(volume, n)
+    if volume and volume < factor * a.target:
+        key = "steps" if "steps" in table.columns else "means" if "means" in table.columns else "target"
+        problems.append(Problem("law_of_numbers", table.sheet.name, table.cell(a.row - 1, key),
+                                {"value": f"{volume:g}", "expected": f"{a.target:g}",
+                                 "column": f"{factor * a.target:g}"}))
+
+
+def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> None:
+    """A TOTAL row is never an action; where it states amounts, they must equal the true sum."""
+    for t in table.totals:
+        for key in AMOUNTS:
+            if key not in table.columns:
+                continue
+            stated, prob = parse_number(t.values.get(key))
+            if stated is None:
+                continue
+            sums = []
+            for rows in (t.block, t.before):
+                vals = [parse_number(r.values.get(key))[0] for r in rows]
+                sums.append(_money(math.fsum(v for v in vals if v is not None)))
+            if not any(abs(stated - s) < 0.005 for s in sums):
+                expected = sums[0] if normalize_sub(t.label) else sums[1]
+                problems.append(Problem("total_mismatch", table.sheet.name, table.cell(t.index, key),
+                                        {"value": _fmt_money(stated), "expected": _fmt_money(expected),
+                                         "column": table.tdef.column(key).label("fr")}))
+
+
+def normalize_sub(label: str) -> bool:
+    from .schema import normalize_label
+
+    return normalize_label(label).startswith(("sous", "subtotal"))
+
+
+def _read_kpis(wb: Workbook, problems: list[Problem], own: bool, actions: FoundTable) -> list[Kpi]:
+    prefer = [schema.sheet_name("kpis", lang) for lang in schema.LANGS]
+    table = find_table(wb, schema.KPIS, "name", prefer, min_columns=3, exclude=actions)
+    if table is None or not ({"initial", "target"} & set(table.columns)):
+        return []
+    problems.extend(p for p in table.problems if p.code != "unknown_column")
+    out = []
+    for dr in table.rows:
+        r = dr.index
+
+        def get(key: str) -> Any:
+            if key not in table.columns:
+                return None
+            return _read_value(table, r, key, dr.values.get(key, ""), wb, problems)
+
+        name = as_text(dr.values.get("name", ""))
+        if not name:
+            continue
+        initial, target = get("initial"), get("target")
+        latest = compute.latest_value([get(m) for m in schema.MONTH_KEYS])
+        if latest is None and "latest" in table.columns and not own:
+            latest = get("latest")  # a home-made table with only a "current value" column
+        for key, val in (("initial", initial), ("target", target)):
+            if val is None:
+                problems.append(Problem("kpi_missing_values", table.sheet.name,
+                                        a1(r, table.columns[key]) if key in table.columns else None,
+                                        {"value": name, "column": schema.KPIS.column(key).label("fr").lower()}))
+        out.append(Kpi(table.sheet.name, r + 1, name, as_text(dr.values.get("type", "")),
+                       as_text(dr.values.get("direction", "")), initial, target, latest,
+                       compute.kpi_attainment(initial, target, latest)))
+    return out
+
+
+def _check_objectives(wb: Workbook, problems: list[Problem], actions: FoundTable) -> None:
+    prefer = [schema.sheet_name("strategy", lang) for lang in schema.LANGS]
+    table = find_table(wb, schema.OBJECTIVES, "objective", prefer, min_columns=3, exclude=actions, stop_at_blank=True)
+    if table is None or "indicator" not in table.columns:
+        return
+    for dr in table.rows:
+        text = as_text(dr.values.get("objective", ""))
+        if text and not as_text(dr.values.get("indicator", "")):
+            problems.append(Problem("objective_without_indicator", table.sheet.name,
+                                    table.cell(dr.index, "indicator"), {"value": text}))

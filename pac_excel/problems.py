@@ -1,0 +1,131 @@
+"""Problems a person should fix in a plan: data, never exceptions.
+
+Every problem has a code from the closed catalogue below, a severity, and where it applies
+the sheet and the A1 cell. Messages are templates in French and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import Text as T
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    message: T
+    meaning: T  # for the README catalogue: what it means and what to do
+
+
+CODES: dict[str, Code] = {c.code: c for c in (
+    # ---- reading values
+    Code("invalid_number", ERROR,
+         T("« {value} » n’est pas un nombre lisible ({column}) : valeur ignorée, comptée nulle part.",
+           "“{value}” is not a readable number ({column}): ignored, counted nowhere."),
+         T("Un montant ou un nombre tapé en texte non reconnu. Saisir un nombre (ex. 2000).",
+           "An amount or number typed as unrecognised text. Enter a number (e.g. 2000).")),
+    Code("ambiguous_number", ERROR,
+         T("« {value} » est ambigu ({column}) : {a} ou {b} ? Valeur ignorée ; saisissez le nombre sans séparateur.",
+           "“{value}” is ambiguous ({column}): {a} or {b}? Ignored; type the number without separators."),
+         T("« 1,234 » peut valoir 1,234 ou 1 234 : pac-excel ne devine pas.",
+           "“1,234” may mean 1.234 or 1234: pac-excel does not guess.")),
+    Code("invalid_date", ERROR,
+         T("« {value} » n’est pas une date lisible ({column}) ; format attendu jj/mm/aaaa.",
+           "“{value}” is not a readable date ({column}); expected dd/mm/yyyy."),
+         T("Une date en texte non reconnue, ou impossible (31/02).", "A text date not recognised, or impossible (31/02).")),
+    Code("ambiguous_date", ERROR,
+         T("« {value} » est ambigu ({column}) : jour et mois inversés ? Valeur ignorée.",
+           "“{value}” is ambiguous ({column}): day and month swapped? Ignored."),
+         T("Une date au format américain mm/jj/aaaa : pac-excel ne devine pas.",
+           "A US-style mm/dd/yyyy date: pac-excel does not guess.")),
+    Code("error_value", ERROR,
+         T("La cellule contient l’erreur {value} : elle n’est comptée nulle part.",
+           "The cell holds the error {value}: it is counted nowhere."),
+         T("Une formule en erreur (#DIV/0!, #REF!, #N/A…) dans le tableau ; corriger la formule.",
+           "A formula in error (#DIV/0!, #REF!, #N/A…) in the table; fix the formula.")),
+    Code("computed_overwritten", WARNING,
+         T("Cellule calculée remplacée par une valeur saisie ({column}) : pac-excel recalcule à partir des données.",
+           "Computed cell overwritten by a typed value ({column}): pac-excel recomputes from the inputs."),
+         T("Dans un classeur pac-excel, une formule a été écrasée ; la remettre (recopier la cellule du dessus).",
+           "In a pac-excel workbook a formula was overwritten; restore it (copy the cell above).")),
+    # ---- shape
+    Code("unknown_column", WARNING,
+         T("Colonne « {value} » non reconnue : ignorée.", "Column “{value}” not recognised: ignored."),
+         T("Un en-tête qui ne correspond à aucune colonne connue ; le renommer s’il doit être lu.",
+           "A header that matches no known column; rename it if it should be read.")),
+    Code("duplicate_column", WARNING,
+         T("Colonne « {value} » en double : seule la première ({first}) est lue.",
+           "Duplicate column “{value}”: only the first ({first}) is read."),
+         T("Deux en-têtes désignent la même colonne ; en supprimer ou renommer un.",
+           "Two headers name the same column; delete or rename one.")),
+    Code("missing_column", WARNING,
+         T("Pas de colonne « {value} » : les contrôles et totaux qui en dépendent sont vides.",
+           "No “{value}” column: the checks and totals that need it are empty."),
+         T("Une colonne utile manque dans le tableau d’actions.", "A useful column is missing from the action table.")),
+    Code("total_mismatch", WARNING,
+         T("Le total de la feuille ({value}) diffère de la somme des lignes ({expected}) pour {column}.",
+           "The sheet’s total ({value}) differs from the sum of the rows ({expected}) for {column}."),
+         T("Une ligne TOTAL qui ne correspond pas aux lignes au-dessus ; vérifier sa formule ou sa plage.",
+           "A TOTAL row that disagrees with the rows above; check its formula or range.")),
+    # ---- plan checks
+    Code("end_before_start", ERROR,
+         T("Date de fin ({value}) antérieure à la date de début ({expected}).",
+           "End date ({value}) before the start date ({expected})."),
+         T("Corriger l’une des deux dates.", "Fix one of the two dates.")),
+    Code("budget_without_owner", WARNING,
+         T("Budget de {value} sans responsable (Qui).", "Budget of {value} with no owner."),
+         T("Chaque action qui engage un budget doit avoir un responsable.",
+           "Every action that spends a budget needs an owner.")),
+    Code("no_objective_link", WARNING,
+         T("Action non rattachée à un objectif stratégique.", "Action not linked to a strategic objective."),
+         T("Choisir l’objectif (OBJ-n) que sert l’action.", "Pick the objective (OBJ-n) the action serves.")),
+    Code("past_end_no_result", WARNING,
+         T("Date de fin dépassée ({value}) et aucun résultat saisi.", "End date passed ({value}) and no result entered."),
+         T("Saisir le résultat obtenu, ou reporter la date de fin.", "Enter the result, or move the end date.")),
+    Code("variance_unexplained", WARNING,
+         T("Écart de {value} par rapport à l’objectif, sans analyse des écarts.",
+           "Variance of {value} against the target, with no variance analysis."),
+         T("Au-delà du seuil (±20 % par défaut), expliquer l’écart.", "Beyond the threshold (±20 % by default), "
+           "explain the variance.")),
+    Code("objective_without_indicator", WARNING,
+         T("Objectif stratégique « {value} » sans indicateur.", "Strategic objective “{value}” has no indicator."),
+         T("Un objectif se pilote avec un indicateur mesurable.", "An objective is steered with a measurable "
+           "indicator.")),
+    Code("kpi_missing_values", WARNING,
+         T("Indicateur « {value} » sans {column}.", "Indicator “{value}” has no {column}."),
+         T("Un indicateur a besoin d’une valeur initiale et d’une valeur cible.",
+           "An indicator needs an initial and a target value.")),
+    Code("law_of_numbers", WARNING,
+         T("Loi des nombres : {value} actions prévues pour un objectif de {expected} ; en prévoir au moins {column}.",
+           "Law of numbers: {value} actions planned for a target of {expected}; plan at least {column}."),
+         T("Pour N résultats (rendez-vous, réponses, clients), prévoir au moins 3 × N actions en démarrage, 2 × N "
+           "en développement.", "For N outcomes (meetings, replies, clients), plan at least 3 × N actions when "
+           "starting out, 2 × N when developing.")),
+)}
+
+
+@dataclass
+class Problem:
+    code: str
+    sheet: str | None = None
+    cell: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    def message(self, lang: str = "fr") -> str:
+        params = {"value": "", "expected": "", "column": "", "a": "", "b": "", "first": ""}
+        params.update({k: v for k, v in self.params.items()})
+        return CODES[self.code].message(lang).format(**params)
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"severity": self.severity, "code": self.code, "sheet": self.sheet, "cell": self.cell,
+                "message": self.message(lang)}

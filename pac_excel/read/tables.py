@@ -1,0 +1,173 @@
+"""Finding a schema table in a sheet by its header labels, wherever it starts, and sorting
+the rows below it: data, blank, a repeated header block, a TOTAL row, notes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..problems import Problem
+from ..schema import TableDef, normalize_label
+from .workbook import Sheet, Workbook
+
+HEADER_SCAN_ROWS = 80
+_TOTAL = re.compile(r"^(sous[- ]?totaux?|sous[- ]?total|totaux|total|grand total|subtotal)\b.{0,24}$")
+
+
+def col_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row + 1}"
+
+
+@cache
+def header_words(tdef: TableDef) -> dict[str, str]:
+    """normalised header text → column key."""
+    return {w: c.key for c in tdef.columns for w in c.header_words()}
+
+
+def _candidates(text: str) -> list[str]:
+    """A header cell read several ways: whole, its first line, without a parenthetical hint."""
+    out = [normalize_label(text)]
+    first = text.split("\n")[0]
+    out.append(normalize_label(first))
+    out.append(normalize_label(text.split("(")[0]))
+    return [c for c in out if c]
+
+
+def match_header(tdef: TableDef, value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        return None
+    words = header_words(tdef)
+    for cand in _candidates(value):
+        if cand in words:
+            return words[cand]
+    return None
+
+
+def is_total_label(value: Any) -> bool:
+    return isinstance(value, str) and bool(_TOTAL.match(normalize_label(value)))
+
+
+@dataclass
+class DataRow:
+    index: int  # 0-based sheet row
+    values: dict[str, Any]  # column key → raw value
+
+
+@dataclass
+class TotalRow:
+    index: int
+    label: str
+    values: dict[str, Any]
+    block: list[DataRow]  # the rows since the previous total or header
+    before: list[DataRow]  # every row above it
+
+
+@dataclass
+class FoundTable:
+    tdef: TableDef
+    sheet: Sheet
+    header_row: int
+    columns: dict[str, int]  # key → 0-based column
+    rows: list[DataRow] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    ignored: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): repeated_header, note
+    blank: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, row: int, key: str) -> str:
+        return a1(row, self.columns[key])
+
+
+def _score_row(tdef: TableDef, row: list[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c, v in enumerate(row):
+        key = match_header(tdef, v)
+        if key and key not in found:
+            found[key] = c
+    return found
+
+
+def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | None = None,
+               min_columns: int = 3, exclude: FoundTable | None = None,
+               stop_at_blank: bool = False) -> FoundTable | None:
+    """The best header row for ``tdef`` in the workbook: it must name the ``anchor`` column and
+    at least ``min_columns`` columns; preferred sheets win ties. ``exclude`` is a table already
+    found, whose header row is not a candidate (an action table also says "Indicateur").
+    ``stop_at_blank`` ends the table at its first blank row (tables sharing a sheet)."""
+    order = [n for n in (prefer or []) if n in wb.sheet_names]
+    order += [n for n in wb.sheet_names if n not in order and not n.startswith("_")]
+    best: tuple[int, int, str, int] | None = None  # (score, preference, sheet, row)
+    for rank, name in enumerate(order):
+        sheet = wb.sheet(name)
+        for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+            if exclude is not None and exclude.sheet.name == name and (
+                    r == exclude.header_row or r in {i for i, why in exclude.ignored if why == "repeated_header"}):
+                continue
+            if sum(isinstance(v, str) and v != "" for v in row) < min_columns:
+                continue
+            found = _score_row(tdef, row)
+            if anchor in found and len(found) >= min_columns:
+                key = (len(found), -rank, name, r)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    if best is None:
+        return None
+    _, _, name, r = best
+    return _read_table(wb, tdef, name, r, anchor, stop_at_blank)
+
+
+def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor: str,
+                stop_at_blank: bool = False) -> FoundTable:
+    sheet = wb.sheet(name, structure=True)
+    header = sheet.rows[header_row]
+    columns: dict[str, int] = {}
+    found = FoundTable(tdef, sheet, header_row, columns)
+    for c, v in enumerate(header):
+        if v == "" or v is None:
+            continue
+        key = match_header(tdef, v)
+        if key is None:
+            found.problems.append(Problem("unknown_column", name, a1(header_row, c), {"value": str(v).strip()}))
+        elif key in columns:
+            found.problems.append(Problem("duplicate_column", name, a1(header_row, c),
+                                          {"value": str(v).strip(), "first": a1(header_row, columns[key])}))
+        else:
+            columns[key] = c
+    computed = {c.key for c in tdef.columns if c.computed}
+    meaningful = [k for k in columns if k not in computed and k != "no"]
+    block: list[DataRow] = []
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        values = {k: (row[c] if c < len(row) else "") for k, c in columns.items()}
+        if all(values[k] in ("", None) for k in meaningful):
+            if stop_at_blank and not any(v not in ("", None) for v in row):
+                break
+            if any(v not in ("", None) for v in row) and not any(values[k] not in ("", None) for k in columns):
+                found.ignored.append((r, "note"))
+            else:
+                found.blank += 1
+            continue
+        if match_header(tdef, values.get(anchor)) == anchor and len(_score_row(tdef, row)) >= 3:
+            found.ignored.append((r, "repeated_header"))
+            block = []
+            continue
+        label = next((v for v in row if isinstance(v, str) and v.strip()), "")
+        if is_total_label(values.get(anchor)) or (values.get(anchor) in ("", None) and is_total_label(label)):
+            found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
+            block = []
+            continue
+        dr = DataRow(r, values)
+        found.rows.append(dr)
+        block.append(dr)
+    return found

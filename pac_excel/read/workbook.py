@@ -1,0 +1,147 @@
+"""Opening a workbook for reading: values through python-calamine (.xlsx, .xlsm, .xls, .ods),
+plus, for the OOXML formats, a light scan of the sheet XML for what calamine does not give:
+which cells hold a formula, which hold an error value, and the 1900/1904 date system.
+
+Nothing here writes: a user's file is only ever read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+from ..errors import PacError
+
+OOXML = (".xlsx", ".xlsm")
+SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class PlanReadError(PacError):
+    """The file cannot be read as a plan (unreadable, encrypted, no action table…)."""
+
+    exit_code = 1
+
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_V = re.compile(rb"<v>([^<]*)</v>")
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]  # raw values; rows[0] is Excel row 1, rows[r][0] column A
+    hidden: bool = False
+    formulas: set[tuple[int, int]] | None = None  # 0-based cells holding a formula (OOXML only)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based cell → "#DIV/0!"
+
+    def value(self, r: int, c: int) -> Any:
+        if r < len(self.rows) and c < len(self.rows[r]):
+            return self.rows[r][c]
+        return ""
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sheet_names: list[str]
+    hidden: set[str]
+    date1904: bool
+    _cal: Any
+    _xml_paths: dict[str, str]
+    _sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    def sheet(self, name: str, structure: bool = False) -> Sheet:
+        """A sheet's values; with ``structure``, also formula and error cells (OOXML)."""
+        sh = self._sheets.get(name)
+        if sh is None:
+            try:
+                rows = self._cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine's own error family
+                raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
+            sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden)
+        if structure and sh.formulas is None and name in self._xml_paths:
+            sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name])
+        return sh
+
+    def meta(self) -> dict[str, str] | None:
+        """Template id, version and language written by pac-excel, if this is one of ours."""
+        if schema.META_SHEET_NAME not in self.sheet_names:
+            return None
+        rows = self.sheet(schema.META_SHEET_NAME).rows
+        meta = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0]}
+        return meta if "template" in meta else None
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    if not path.is_file():
+        raise PlanReadError("read.missing", path=path)
+    if path.suffix.lower() not in SUPPORTED:
+        raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
+    try:
+        cal = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        name = type(exc).__name__
+        key = "read.password" if "Password" in name else "read.unreadable"
+        raise PlanReadError(key, path=path, detail=exc) from exc
+    names = list(cal.sheet_names)
+    hidden = set()
+    try:
+        hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
+    except Exception:  # metadata is optional
+        pass
+    date1904, xml_paths = False, {}
+    if path.suffix.lower() in OOXML:
+        date1904, xml_paths = _ooxml_layout(path)
+    return Workbook(path, names, hidden, date1904, cal, xml_paths)
+
+
+def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:
+    """The 1904 flag and sheet name → XML part, from workbook.xml and its relationships."""
+    import html
+
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    date1904 = bool(re.search(r'date1904="(1|true)"', wb))
+    targets = {m[0]: m[1] for m in re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets.update({m[1]: m[0] for m in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    out = {}
+    for tag in re.findall(r"<sheet\b[^>]*>", wb):
+        name = re.search(r'name="([^"]*)"', tag)
+        rid = re.search(r'r:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+        if name and rid and rid[1] in targets:
+            t = targets[rid[1]].lstrip("/")
+            out[html.unescape(name[1])] = t if t.startswith("xl/") else "xl/" + t
+    return date1904, out
+
+
+def _scan_cells(path: Path, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """Formula cells and error cells of one sheet part (a regex scan: no object per cell)."""
+    import html
+
+    formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
+    with zipfile.ZipFile(path) as z:
+        data = z.read(part)
+    for m in _CELL.finditer(data):
+        attrs, inner = m[3], m[4] or b""
+        if b"<f" in inner:
+            formulas.add((int(m[2]) - 1, col_index(m[1].decode())))
+        if b't="e"' in attrs:
+            v = _V.search(inner)
+            errors[(int(m[2]) - 1, col_index(m[1].decode()))] = html.unescape(v[1].decode()) if v else "#ERROR"
+    return formulas, errors
