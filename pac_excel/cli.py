@@ -89,5 +89,109 @@ def templates_cmd(lang: str) -> None:
         click.echo(f"{t.id:<{width}}  v{t.version}  {t.name(msg_lang)} — {t.description(msg_lang)}")
 
 
+def _as_of(value: str | None, lang: str):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        from .i18n import tx
+
+        raise click.BadParameter(tx("cli.bad_date", lang).format(value=value), param_hint="--as-of") from None
+
+
+def _run_analysis(file: Path, as_of: str | None, lang: str, threshold: float, stage: str):
+    from .analyze import analyze
+    from .errors import PacError
+
+    try:
+        return analyze(file, as_of=_as_of(as_of, lang), threshold=threshold, stage=stage)
+    except PacError as err:
+        _fail(err, lang)
+
+
+ANALYSIS_OPTIONS = [
+    click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui)."),
+    click.option("--threshold", type=float, default=0.2, show_default=True,
+                 help="Écart relatif au-delà duquel une analyse des écarts est attendue."),
+    click.option("--stage", type=click.Choice(["startup", "growth"]), default="startup", show_default=True,
+                 help="Loi des nombres : 3× l'objectif en démarrage (startup), 2× en développement (growth)."),
+    LANG_OPTION,
+]
+
+
+def _analysis_options(f):
+    for option in reversed(ANALYSIS_OPTIONS):
+        f = option(f)
+    return f
+
+
+@main.command("analyze")
+@_analysis_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Écrit aussi un rapport .xlsx (nouveau fichier).")
+@click.option("--force", is_flag=True, help="Remplace le rapport s'il existe.")
+def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str,
+                output: Path | None, force: bool) -> None:
+    """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
+    msg_lang = lang if lang in ("fr", "en") else "fr"
+    result = _run_analysis(file, as_of, msg_lang, threshold, stage)
+    if output is not None:
+        from .errors import PacError, UsageError
+        from .i18n import tx
+        from .report.workbook import write_report
+
+        try:
+            if output.resolve() == file.resolve():
+                raise UsageError("err.same_file", path=output)
+            if output.suffix.lower() != ".xlsx":
+                raise UsageError("err.not_xlsx", path=output)
+            write_report(result, output, msg_lang, force=force)
+        except PacError as err:
+            _fail(err, msg_lang)
+        if fmt == "text":
+            click.echo(tx("cli.report", msg_lang).format(path=output), err=True)
+    _emit(result, fmt, msg_lang)
+
+
+@main.command("check")
+@_analysis_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str) -> None:
+    """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
+    msg_lang = lang if lang in ("fr", "en") else "fr"
+    result = _run_analysis(file, as_of, msg_lang, threshold, stage)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"source": result.source, "problems": [p.to_dict(msg_lang) for p in result.problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        from .report.text import render
+
+        render(result, msg_lang, click.get_text_stream("stdout"), problems_only=True)
+    sys.exit(1 if result.errors() else 0)
+
+
+def _emit(result, fmt: str, lang: str) -> None:
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        import json
+
+        out.write(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        from .report.csvout import write_actions
+
+        write_actions(result, out)
+    else:
+        from .report.text import render
+
+        render(result, lang, out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

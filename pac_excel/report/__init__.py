@@ -1,0 +1,1 @@
+"""Renderers of an Analysis: terminal text, JSON, CSV and a report workbook."""

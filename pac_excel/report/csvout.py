@@ -1,0 +1,26 @@
+"""The actions table as CSV. A text cell starting with = + - @ TAB or CR is prefixed with a
+quote, so a spreadsheet opening the CSV never runs it as a formula (OWASP CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+from typing import IO, Any
+
+from ..analyze import Analysis
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def write_actions(a: Analysis, out: IO[str]) -> None:
+    cols = a._action_columns()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(cols)
+    for action in a.actions:
+        d = action.to_dict()
+        w.writerow(["" if d[c] is None else safe(d[c]) for c in cols])

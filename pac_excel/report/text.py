@@ -1,0 +1,90 @@
+"""The terminal summary: rich tables on a terminal, plain aligned text otherwise."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from ..analyze import Analysis
+from ..i18n import tx
+
+WORST = 5
+
+
+def _money(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.2f}".replace(",", "\u202f").replace(".00", "") + " €"
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.0%}".replace("%", " %")
+
+
+def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, headers, rows) for every part of the summary."""
+    t = lambda k: tx(k, lang)  # noqa: E731
+    out = []
+    if not problems_only:
+        tot = a.totals()
+        out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")], [
+            [t("kpi.actions"), str(tot["actions"])], [t("kpi.done"), str(tot["done"])], [t("kpi.late"), str(tot["late"])],
+            [t("kpi.budget_planned"), _money(tot["budget_planned"])], [t("kpi.budget_actual"), _money(tot["budget_actual"])],
+            [t("kpi.budget_variance"), _money(tot["budget_variance"])],
+            [t("kpi.revenue_expected"), _money(tot["revenue_expected"])],
+            [t("kpi.revenue_actual"), _money(tot["revenue_actual"])],
+        ]))
+        for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
+            rows = [[name or t("rep.blank"), str(g["actions"]), _money(g["budget_planned"]), _money(g["budget_actual"])]
+                    for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]
+            out.append((t(title), [t("rep.name"), t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")],
+                        rows))
+        late = [[f"{x.sheet}!{x.row}", x.action, x.owner, x.end.strftime("%d/%m/%Y") if x.end else "", x.status]
+                for x in a.actions if x.late]
+        out.append((t("rep.late"), [t("rep.where"), t("rep.action"), t("rep.owner"), t("rep.end"), t("rep.status")],
+                    late))
+        scored = sorted((x for x in a.actions if x.attainment is not None), key=lambda x: x.attainment)[:WORST]
+        out.append((t("rep.worst"), [t("rep.where"), t("rep.action"), t("rep.target"), t("rep.result"),
+                                     t("rep.attainment")],
+                    [[f"{x.sheet}!{x.row}", x.action, f"{x.target:g}", f"{x.result:g}", _pct(x.attainment)]
+                     for x in scored]))
+    probs = [[p.severity, p.code, f"{p.sheet or ''}!{p.cell or ''}".strip("!"), p.message(lang)] for p in a.problems]
+    out.append((t("rep.problems"), [t("rep.severity"), "code", t("rep.where"), "message"], probs))
+    return out
+
+
+def render(a: Analysis, lang: str, out: IO[str], problems_only: bool = False) -> None:
+    if out.isatty():
+        _rich(a, lang, out, problems_only)
+    else:
+        _plain(a, lang, out, problems_only)
+
+
+def _plain(a: Analysis, lang: str, out: IO[str], problems_only: bool) -> None:
+    out.write(f"{a.source} — {tx('rep.as_of', lang)} {a.as_of.strftime('%d/%m/%Y')}\n")
+    for title, headers, rows in sections(a, lang, problems_only):
+        out.write(f"\n{title}\n")
+        if not rows:
+            out.write(f"  {tx('rep.none', lang)}\n")
+            continue
+        widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+        for line in [headers, *rows]:
+            out.write("  " + "  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() + "\n")
+
+
+def _rich(a: Analysis, lang: str, out: IO[str], problems_only: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out)
+    console.print(f"[bold]{a.source}[/] — {tx('rep.as_of', lang)} {a.as_of.strftime('%d/%m/%Y')}")
+    for title, headers, rows in sections(a, lang, problems_only):
+        table = Table(title=title, title_justify="left", title_style="bold blue")
+        for h in headers:
+            table.add_column(h, overflow="fold")
+        styles: list[Any] = []
+        for r in rows:
+            style = "red" if r and r[0] == "error" else "yellow" if r and r[0] == "warning" else None
+            styles.append(style)
+            table.add_row(*[str(c) for c in r], style=style)
+        if not rows:
+            console.print(f"[bold blue]{title}[/]: {tx('rep.none', lang)}")
+        else:
+            console.print(table)
