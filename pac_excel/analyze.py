@@ -197,11 +197,13 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
 def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, problems: list[Problem]) -> Any:
     """Parse one cell by its column kind, reporting what cannot be read."""
     col = table.tdef.column(key)
-    cell = table.cell(row, key)
-    err = table.sheet.errors.get((row, table.columns[key]))
-    if err:
-        problems.append(Problem("error_value", table.sheet.name, cell, {"value": err}))
-        return None
+    if table.sheet.errors:
+        err = table.sheet.errors.get((row, table.columns[key]))
+        if err:
+            problems.append(Problem("error_value", table.sheet.name, table.cell(row, key), {"value": err}))
+            return None
+    if raw is None or raw == "":
+        return "" if col.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE) else None
     params = {"column": col.label("fr")}
     if col.kind in (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT):
         value, prob = parse_number(raw, percent_ok=col.kind is not Kind.MONEY)
@@ -210,7 +212,7 @@ def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, p
     else:
         return as_text(raw)
     if prob:
-        problems.append(Problem(prob[0], table.sheet.name, cell, {**params, **prob[1]}))
+        problems.append(Problem(prob[0], table.sheet.name, table.cell(row, key), {**params, **prob[1]}))
     return value
 
 

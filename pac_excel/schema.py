@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from enum import Enum
 
 LANGS = ("fr", "en")
@@ -87,10 +88,11 @@ class TableDef:
     columns: tuple[Column, ...]
 
     def column(self, key: str) -> Column:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
 
     def select(self, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> tuple[Column, ...]:
         """The columns a template uses: the standard ones, plus the optional ones it names."""
@@ -120,17 +122,18 @@ class ListDef:
 
     def key_of(self, label: str) -> str | None:
         """The stable key of a label typed in either language (case, accents, spaces folded)."""
-        n = normalize_label(label)
-        for key, text in self.values:
-            if n in (normalize_label(text.fr), normalize_label(text.en)):
-                return key
-        return None
+        return self._keys.get(normalize_label(label))
+
+    @cached_property
+    def _keys(self) -> dict[str, str]:
+        return {normalize_label(t(lang)): key for key, t in self.values for lang in LANGS}
 
     @property
     def cells(self) -> int:
         return max(self.size, len(self.values))
 
 
+@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """Fold a header or list label for matching: NFKC, no accents, casefold, one space,
     typographic apostrophes and NBSP folded, trailing '?', ':' and '(€)' removed."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from ..problems import Problem
@@ -29,10 +28,15 @@ def a1(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
 
 
-@cache
+_WORDS: dict[str, dict[str, str]] = {}
+
+
 def header_words(tdef: TableDef) -> dict[str, str]:
-    """normalised header text → column key."""
-    return {w: c.key for c in tdef.columns for w in c.header_words()}
+    """normalised header text → column key (cached by table name: hashing a TableDef is costly)."""
+    words = _WORDS.get(tdef.table_name)
+    if words is None:
+        words = _WORDS[tdef.table_name] = {w: c.key for c in tdef.columns for w in c.header_words()}
+    return words
 
 
 def _candidates(text: str) -> list[str]:
@@ -121,6 +125,8 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
                 key = (len(found), -rank, name, r)
                 if best is None or key[:2] > best[:2]:
                     best = key
+        if best is not None and name in (prefer or []) and best[0] >= 0.6 * len(tdef.columns):
+            break  # a clear match on a preferred sheet: no need to load the others
     if best is None:
         return None
     _, _, name, r = best

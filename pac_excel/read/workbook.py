@@ -26,7 +26,9 @@ class PlanReadError(PacError):
     exit_code = 1
 
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# Only the cells that matter are matched: a formula cell ("<c …><f"), an error cell (t="e").
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[ >/]')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _V = re.compile(rb"<v>([^<]*)</v>")
 
 
@@ -71,7 +73,8 @@ class Workbook:
                 raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
             sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden)
         if structure and sh.formulas is None and name in self._xml_paths:
-            sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name])
+            # Formula cells matter only in our own workbooks (overwritten computed cells).
+            sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name], formulas=self.meta() is not None)
         return sh
 
     def meta(self) -> dict[str, str] | None:
@@ -129,19 +132,23 @@ def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:
     return date1904, out
 
 
-def _scan_cells(path: Path, part: str) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
-    """Formula cells and error cells of one sheet part (a regex scan: no object per cell)."""
+def _scan_cells(path: Path, part: str, formulas: bool = True) -> tuple[set[tuple[int, int]],
+                                                                     dict[tuple[int, int], str]]:
+    """Formula cells (if asked) and error cells of one sheet part (a regex scan: no object per cell)."""
     import html
 
-    formulas: set[tuple[int, int]] = set()
+    found: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
     with zipfile.ZipFile(path) as z:
         data = z.read(part)
-    for m in _CELL.finditer(data):
-        attrs, inner = m[3], m[4] or b""
-        if b"<f" in inner:
-            formulas.add((int(m[2]) - 1, col_index(m[1].decode())))
-        if b't="e"' in attrs:
-            v = _V.search(inner)
+    cols: dict[bytes, int] = {}
+    for m in _FORMULA_CELL.finditer(data) if formulas else ():
+        c = cols.get(m[1])
+        if c is None:
+            c = cols[m[1]] = col_index(m[1].decode())
+        found.add((int(m[2]) - 1, c))
+    if b't="e"' in data:
+        for m in _ERROR_CELL.finditer(data):
+            v = _V.search(m[3])
             errors[(int(m[2]) - 1, col_index(m[1].decode()))] = html.unescape(v[1].decode()) if v else "#ERROR"
-    return formulas, errors
+    return found, errors
