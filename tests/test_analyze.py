@@ -373,3 +373,22 @@ def test_dataframes(corpus):
     assert len(df) == len(res.actions) and df["budget_planned"].sum() == pytest.approx(res.totals()["budget_planned"])
     assert list(res.kpis_frame().columns) == ["name", "type", "direction", "initial", "target", "latest", "attainment"]
     assert timedelta(0) == timedelta(0)
+
+
+def test_terminal_summary_uses_rich_tables_on_a_terminal(corpus):
+    import io
+
+    from pac_excel.report.text import render
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    res = analyze(corpus["trame.xlsx"], as_of=AS_OF)
+    out = Tty()
+    render(res, "en", out)
+    text = out.getvalue()
+    assert "Totals" in text and "Late actions" in text and "ambiguous_number" in text and "│" in text
+    plain = io.StringIO()
+    render(res, "fr", plain)
+    assert "Totaux" in plain.getvalue() and "│" not in plain.getvalue()

@@ -34,3 +34,10 @@ def test_readme_main_job_works(tmp_path):
 def test_pictures_shown_exist():
     for pic in re.findall(r"\]\((docs/[^)]+\.png)\)", README):
         assert (ROOT / pic).is_file(), pic
+
+
+def test_every_problem_code_is_documented_and_only_those():
+    from pac_excel.problems import CODES
+
+    documented = set(re.findall(r"^\| `([a-z_]+)` \| (?:error|warning) \|", README, re.M))
+    assert documented == set(CODES)
