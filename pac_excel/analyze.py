@@ -171,14 +171,21 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     meta = wb.meta()
     prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
     table = find_table(wb, schema.ACTIONS, "action", prefer)
+    if table is None:  # one plan = one objective: its tasks are the actions
+        prefer = [schema.sheet_name("tasks", lang) for lang in schema.LANGS]
+        table = find_table(wb, schema.TASKS, "task", prefer)
+        if table is not None:
+            table = _tasks_as_actions(table)
     if table is None:
         raise PlanReadError("read.no_table", path=path)
     problems: list[Problem] = list(table.problems)
     own = meta is not None
     actions = [_read_action(table, row, wb, problems, own) for row in table.rows]
     columns = set(table.columns)
-    for key, label in (("owner", "Qui"), ("budget_planned", "Budget"), ("end", "Date fin"), ("target", "Objectif"),
-                       ("result", "Résultat obtenu")):
+    wanted = ("owner", "budget_planned", "end") if "target" not in columns and "steps" not in columns and \
+        table.sheet.name in [schema.sheet_name("tasks", lang) for lang in schema.LANGS] else \
+        ("owner", "budget_planned", "end", "target", "result")
+    for key in wanted:
         if key not in columns:
             problems.append(Problem("missing_column", table.sheet.name, None,
                                     {"value": schema.ACTIONS.column(key).label("fr")}))
@@ -192,6 +199,21 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, sorted(ignored))
+
+
+#: a task column → the action field it stands for (the objectif template)
+TASK_AS_ACTION = {"task": "action", "owner": "owner", "deadline": "end", "budget": "budget_planned",
+                  "status": "status", "means": "means", "comment": "variance_analysis"}
+
+
+def _tasks_as_actions(t: FoundTable) -> FoundTable:
+    """Read a task table with the action schema: columns renamed, other columns dropped."""
+    from .read.tables import DataRow
+
+    columns = {TASK_AS_ACTION[k]: c for k, c in t.columns.items() if k in TASK_AS_ACTION}
+    rows = [DataRow(r.index, {TASK_AS_ACTION[k]: v for k, v in r.values.items() if k in TASK_AS_ACTION})
+            for r in t.rows]
+    return FoundTable(schema.ACTIONS, t.sheet, t.header_row, columns, rows, t.totals, t.ignored, t.blank, t.problems)
 
 
 def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, problems: list[Problem]) -> Any:

@@ -392,3 +392,34 @@ def test_terminal_summary_uses_rich_tables_on_a_terminal(corpus):
     plain = io.StringIO()
     render(res, "fr", plain)
     assert "Totaux" in plain.getvalue() and "│" not in plain.getvalue()
+
+
+@pytest.mark.parametrize("template", ["pac", "trame", "objectif"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_own_workbooks_of_every_template_and_language(tmp_path, template, lang):
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    st = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
+    rows = [dict(owner="Ann", budget=1200.5, status=st["done"], deadline=date(2026, 3, 1)),
+            dict(owner="Bo", budget=300, status=st["in_progress"], deadline=date(2026, 6, 1)),
+            dict(owner="Ann", status=st["todo"], deadline=date(2027, 1, 1))]
+    if template == "objectif":
+        data = PlanData(tasks=[dict(task=f"Task {i}", **r) for i, r in enumerate(rows)])
+    else:
+        # the trame's pre-listed families are filled in place: no action name given
+        data = PlanData(actions=[dict(objective="OBJ-1", owner=r["owner"], budget_planned=r.get("budget"),
+                                      status=r["status"], end=r["deadline"],
+                                      **({} if template == "trame" else {"action": f"Action {i}"}))
+                                 for i, r in enumerate(rows)])
+    path = generate(tmp_path / "plan.xlsx", GenerateOptions(template=template, lang=lang, year=2026), data)
+    res = analyze(path, as_of=AS_OF)
+    assert res.template["id"] == template
+    names = [a.action for a in res.actions]
+    if template == "trame":
+        assert len(names) == 15 and names[0] == ("Études de marché préalables" if lang == "fr"
+                                                 else "Preliminary market research")
+    else:
+        assert len(names) == len(rows)
+    assert res.totals()["budget_planned"] == _sum(r.get("budget") for r in rows)
+    assert res.totals()["late"] == sum(r["deadline"] < AS_OF and r["status"] != st["done"] for r in rows)
+    assert res.totals()["done"] == 1

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import schema
+from ..a1 import a1, col_letter  # noqa: F401  (re-exported for the sheet writers)
 from ..i18n import tx
 from ..plandata import PlanData
 from ..schema import Kind
@@ -52,27 +53,12 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def col_letter(col: int) -> str:
-    """0-based column index → A1 letters."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def excel_serial(d: date) -> float:
     """A date or datetime as an Excel 1900-system serial number (the cached value of a date formula)."""
     base = datetime(1899, 12, 30)
     dt = d if isinstance(d, datetime) else datetime(d.year, d.month, d.day)
     delta = dt - base
     return delta.days + delta.seconds / 86400
-
-
-def a1(row: int, col: int, absolute: bool = False) -> str:
-    d = "$" if absolute else ""
-    return f"{d}{col_letter(col)}{d}{row + 1}"
 
 
 @dataclass

@@ -7,25 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..a1 import a1, col_letter  # noqa: F401  (re-exported)
 from ..problems import Problem
 from ..schema import TableDef, normalize_label
 from .workbook import Sheet, Workbook
 
 HEADER_SCAN_ROWS = 80
 _TOTAL = re.compile(r"^(sous[- ]?totaux?|sous[- ]?total|totaux|total|grand total|subtotal)\b.{0,24}$")
-
-
-def col_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
 
 
 _WORDS: dict[str, dict[str, str]] = {}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
+from ..a1 import col_index
 from ..errors import PacError
 
 OOXML = (".xlsx", ".xlsm")
@@ -30,13 +31,6 @@ class PlanReadError(PacError):
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[ >/]')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _V = re.compile(rb"<v>([^<]*)</v>")
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 @dataclass
