@@ -40,6 +40,7 @@ class Sheet:
     hidden: bool = False
     formulas: set[tuple[int, int]] | None = None  # 0-based cells holding a formula (OOXML only)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based cell → "#DIV/0!"
+    scanned: bool = False
 
     def value(self, r: int, c: int) -> Any:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -66,9 +67,17 @@ class Workbook:
             except Exception as exc:  # calamine's own error family
                 raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
             sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden)
-        if structure and sh.formulas is None and name in self._xml_paths:
-            # Formula cells matter only in our own workbooks (overwritten computed cells).
-            sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name], formulas=self.meta() is not None)
+        if structure and not sh.scanned:
+            sh.scanned = True
+            suffix = self.path.suffix.lower()
+            if name in self._xml_paths:
+                # Formula cells matter only in our own workbooks (overwritten computed cells).
+                sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name],
+                                                     formulas=self.meta() is not None)
+            elif suffix == ".ods":
+                sh.errors = _scan_ods_errors(self.path, name)
+            elif suffix == ".xls":
+                sh.errors = _scan_xls_errors(self.path, name)
         return sh
 
     def meta(self) -> dict[str, str] | None:
@@ -146,3 +155,61 @@ def _scan_cells(path: Path, part: str, formulas: bool = True) -> tuple[set[tuple
             v = _V.search(m[3])
             errors[(int(m[2]) - 1, col_index(m[1].decode()))] = html.unescape(v[1].decode()) if v else "#ERROR"
     return found, errors
+
+
+def _scan_ods_errors(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Error cells of one sheet of an OpenDocument spreadsheet (calamine reads them as blanks):
+    a streaming parse of content.xml, repeated rows and columns counted."""
+    import xml.parsers.expat
+
+    with zipfile.ZipFile(path) as z:
+        data = z.read("content.xml")
+    errors: dict[tuple[int, int], str] = {}
+    st: dict[str, Any] = {"in": False, "row": -1, "rep": 1, "col": 0, "cell": None, "text": []}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "table:table":
+            st["in"], st["row"] = attrs.get("table:name") == sheet, -1
+        elif not st["in"]:
+            return
+        elif name == "table:table-row":
+            st["row"] += 1
+            st["rep"], st["col"] = int(attrs.get("table:number-rows-repeated", "1")), 0
+        elif name in ("table:table-cell", "table:covered-table-cell"):
+            if attrs.get("calcext:value-type") == "error":
+                st["cell"], st["text"] = (st["row"], st["col"]), []
+            st["col"] += int(attrs.get("table:number-columns-repeated", "1"))
+
+    def end(name: str) -> None:
+        if not st["in"]:
+            return
+        if name == "table:table-row":
+            st["row"] += st["rep"] - 1
+        elif name == "table:table-cell" and st["cell"] is not None:
+            errors[st["cell"]] = "".join(st["text"]).strip() or "#ERROR"
+            st["cell"] = None
+        elif name == "table:table":
+            st["in"] = False
+
+    def text(chars: str) -> None:
+        if st["cell"] is not None:
+            st["text"].append(chars)
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.Parse(data, True)
+    return errors
+
+
+def _scan_xls_errors(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Error cells of one sheet of a legacy .xls workbook, through xlrd (calamine reads them as blanks)."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        sh = book.sheet_by_name(sheet)
+        return {(r, c): xlrd.error_text_from_code.get(sh.cell_value(r, c), "#ERROR")
+                for r in range(sh.nrows) for c in range(sh.ncols) if sh.cell_type(r, c) == xlrd.XL_CELL_ERROR}
+    finally:
+        book.release_resources()
