@@ -46,8 +46,17 @@ def match_header(tdef: TableDef, value: Any) -> str | None:
     return None
 
 
+_TOTAL_PREFIXES = ("tota", "sous", "gran", "subt")
+
+
+def _prefix(value: str) -> str:
+    """The folded first letters of a text: a cheap, cached first test before a full match."""
+    return normalize_label(value[:4])[:4]
+
+
 def is_total_label(value: Any) -> bool:
-    return isinstance(value, str) and bool(_TOTAL.match(normalize_label(value)))
+    return (isinstance(value, str) and _prefix(value) in _TOTAL_PREFIXES
+            and bool(_TOTAL.match(normalize_label(value))))
 
 
 @dataclass
@@ -142,6 +151,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     meaningful = [k for k in columns if k not in computed and k != "no"]
     block: list[DataRow] = []
     after_total = False  # below a grand total, a row of text only is a note, not an action
+    anchor_prefixes = {w[:4] for w, k in header_words(tdef).items() if k == anchor}
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         values = {k: (row[c] if c < len(row) else "") for k, c in columns.items()}
@@ -153,13 +163,15 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
             else:
                 found.blank += 1
             continue
-        if match_header(tdef, values.get(anchor)) == anchor and len(_score_row(tdef, row)) >= 3:
+        a = values.get(anchor)
+        if (isinstance(a, str) and _prefix(a) in anchor_prefixes and match_header(tdef, a) == anchor
+                and len(_score_row(tdef, row)) >= 3):
             found.ignored.append((r, "repeated_header"))
             block = []
             after_total = False
             continue
-        label = next((v for v in row if isinstance(v, str) and v.strip()), "")
-        if is_total_label(values.get(anchor)) or (values.get(anchor) in ("", None) and is_total_label(label)):
+        label = a if a not in ("", None) else next((v for v in row if isinstance(v, str) and v.strip()), "")
+        if is_total_label(label):
             found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
             block = []
             after_total = after_total or not normalize_label(str(label)).startswith(("sous", "subtotal"))
