@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compute, schema
+from .i18n import money
 from .problems import Problem
 from .read.tables import FoundTable, a1, find_table
 from .read.values import as_text, parse_date, parse_number
@@ -91,6 +92,7 @@ class Analysis:
     kpis: list[Kpi]
     problems: list[Problem]
     columns: set[str]  # action columns present in the workbook
+    team: str = ""  # the workbook's own team field (Stratégie sheet), if any
     ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
 
     # ---------------------------------------------------------------- figures
@@ -198,7 +200,23 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
-    return Analysis(str(path), template, as_of, actions, kpis, problems, columns, sorted(ignored))
+    return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), sorted(ignored))
+
+
+_TEAM_LABELS = {"equipe", "team", "agence", "branch"}
+
+
+def _team_field(wb: Workbook) -> str:
+    """The value beside an "Équipe" / "Team" label near the top of the strategy sheet."""
+    from .schema import normalize_label
+
+    names = [schema.sheet_name("strategy", lang) for lang in schema.LANGS]
+    for name in (n for n in names if n in wb.sheet_names):
+        for row in wb.sheet(name).rows[:12]:
+            for c, v in enumerate(row[:-1]):
+                if isinstance(v, str) and normalize_label(v) in _TEAM_LABELS:
+                    return as_text(row[c + 1])
+    return ""
 
 
 #: a task column → the action field it stands for (the objectif template)
@@ -283,10 +301,6 @@ def _derive(a: Action, as_of: date, columns: set[str]) -> None:
     a.late = compute.is_late(a.end, closed, as_of)
 
 
-def _fmt_money(v: float) -> str:
-    return f"{v:,.2f}".replace(",", " ").replace(".00", "") + " €"
-
-
 def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], as_of: date, threshold: float,
                    factor: int, problems: list[Problem]) -> None:
     sheet = table.sheet.name
@@ -298,7 +312,7 @@ def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], 
         budget = a.budget_planned or a.budget_actual
         if budget and "owner" in columns and not a.owner:
             problems.append(Problem("budget_without_owner", sheet, table.cell(r, "owner"),
-                                    {"value": _fmt_money(budget)}))
+                                    {"value": money(budget)}))
         if "objective" in columns and not a.objective and a.action:
             problems.append(Problem("no_objective_link", sheet, table.cell(r, "objective")))
         if a.end and a.end < as_of and a.result is None and a.status_key != "cancelled" and "result" in columns:
@@ -357,7 +371,7 @@ def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> N
             if not any(abs(stated - s) < 0.005 for s in sums):
                 expected = sums[0] if normalize_sub(t.label) else sums[1]
                 problems.append(Problem("total_mismatch", table.sheet.name, table.cell(t.index, key),
-                                        {"value": _fmt_money(stated), "expected": _fmt_money(expected),
+                                        {"value": money(stated), "expected": money(expected),
                                          "column": table.tdef.column(key).label("fr")}))
 
 

@@ -177,6 +177,86 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
     sys.exit(1 if result.errors() else 0)
 
 
+@main.command("consolidate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Classeur consolidé à écrire (.xlsx, nouveau fichier).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Exporte aussi les actions en CSV.")
+@click.option("--strict", is_flag=True, help="N'écrit rien si un fichier est rejeté.")
+@click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help="Fichiers lus en parallèle.")
+@click.option("-r", "--recursive", is_flag=True, help="Parcourt aussi les sous-dossiers.")
+@click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui).")
+@click.option("--force", is_flag=True, help="Remplace les sorties si elles existent.")
+@LANG_OPTION
+def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: Path | None, strict: bool, jobs: int,
+                    recursive: bool, as_of: str | None, force: bool, lang: str) -> None:
+    """Consolide les plans de plusieurs équipes (fichiers et dossiers) en un classeur."""
+    from .consolidate import collect, consolidate
+    from .errors import PacError, UsageError
+    from .i18n import tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    day = _as_of(as_of, lang)
+    try:
+        for out in (output, csv_path):
+            if out is None:
+                continue
+            if any(out.resolve() == p.resolve() for p in collect(list(inputs), recursive)):
+                raise UsageError("err.output_is_input", path=out)
+        if output.suffix.lower() != ".xlsx":
+            raise UsageError("err.not_xlsx", path=output)
+    except PacError as err:
+        _fail(err, lang)
+    files = collect(list(inputs), recursive)
+    if not files:
+        click.echo(f"pac-excel: {tx('cli.error', lang)}: {tx('cons.none', lang)}", err=True)
+        sys.exit(1)
+    stderr = click.get_text_stream("stderr")
+    if stderr.isatty() and len(files) > 5 and fmt == "text":
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(tx("cons.reading", lang), total=len(files))
+            result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs,
+                                 progress=lambda e: bar.advance(task))
+    else:
+        result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs)
+    rejected = len(result.rejected)
+    if strict and rejected:
+        click.echo(tx("cons.strict", lang).format(n=rejected), err=True)
+        sys.exit(1)
+    try:
+        from .report.consolidated import write_consolidated
+
+        write_consolidated(result, output, lang, force=force)
+        if csv_path is not None:
+            from .fileio import atomic_output
+            from .report.csvout import write_consolidated_actions
+
+            with atomic_output(csv_path, force=force, suffix=".csv") as tmp:
+                with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                    write_consolidated_actions(result, fh)
+    except PacError as err:
+        _fail(err, lang)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        from .i18n import money
+
+        tot = result.totals()
+        budget = money(tot["budget_planned"])
+        click.echo(tx("cons.done", lang).format(ok=len(result.ok), rejected=rejected,
+                                                skipped=len(result.files) - len(result.ok) - rejected,
+                                                actions=tot["actions"], budget=budget, out=output))
+        for f in result.files:
+            if f.status != "ok":
+                click.echo(f"  {tx('cons.st.' + f.status, lang)}: {f.path} — {f.reason_text(lang)}")
+    sys.exit(1 if rejected else 0)
+
+
 def _emit(result, fmt: str, lang: str) -> None:
     out = click.get_text_stream("stdout")
     if fmt == "json":

@@ -43,6 +43,12 @@ TX: dict[str, T] = {
     "read.password": T("{path} : classeur protégé par un mot de passe ; enregistrez-le sans mot de passe.",
                        "{path}: workbook protected by a password; save it without one."),
     "read.unreadable": T("{path} : illisible comme classeur ({detail}).", "{path}: unreadable as a workbook ({detail})."),
+    "read.empty": T("{path} : fichier vide (0 octet).", "{path}: empty file (0 bytes)."),
+    "read.truncated": T("{path} : classeur tronqué ou endommagé (archive incomplète).",
+                        "{path}: truncated or damaged workbook (incomplete archive)."),
+    "read.not_spreadsheet": T("{path} : ce n’est pas un classeur ({kind}).", "{path}: not a workbook ({kind})."),
+    "skip.lock_file": T("fichier de verrouillage d’Excel ou de LibreOffice", "Excel or LibreOffice lock file"),
+    "skip.duplicate": T("copie identique de {path}", "identical copy of {path}"),
     "read.no_table": T("{path} : aucun tableau d’actions trouvé (en-têtes attendus : Action, Qui, Budget, Date fin…).",
                        "{path}: no action table found (expected headers: Action, Owner, Budget, End date…)."),
     # ---- analysis reports
@@ -87,6 +93,32 @@ TX: dict[str, T] = {
     "rep.sheet.problems": T("Problèmes", "Problems"),
     "cli.report": T("Rapport écrit : {path}", "Report written: {path}"),
     "cli.bad_date": T("date invalide « {value} » (attendu AAAA-MM-JJ)", "invalid date “{value}” (expected YYYY-MM-DD)"),
+    # ---- consolidation
+    "cons.title": T("Consolidation des plans d’action", "Consolidated action plans"),
+    "cons.files_line": T("{ok} fichier(s) consolidé(s), {rejected} rejeté(s), {skipped} ignoré(s)",
+                         "{ok} file(s) consolidated, {rejected} rejected, {skipped} skipped"),
+    "cons.by_team": T("Par équipe", "By team"),
+    "cons.file": T("Fichier", "File"),
+    "cons.team": T("Équipe", "Team"),
+    "cons.status": T("Statut", "Status"),
+    "cons.reason": T("Raison", "Reason"),
+    "cons.detected": T("Lignes détectées", "Rows detected"),
+    "cons.consolidated": T("Lignes consolidées", "Rows consolidated"),
+    "cons.ignored": T("Lignes ignorées", "Rows ignored"),
+    "cons.rejected": T("Lignes rejetées", "Rows rejected"),
+    "cons.st.ok": T("consolidé", "ok"),
+    "cons.st.rejected": T("rejeté", "rejected"),
+    "cons.st.skipped": T("ignoré", "skipped"),
+    "cons.sheet.journal": T("Journal", "Log"),
+    "cons.done": T("{ok} consolidé(s), {rejected} rejeté(s), {skipped} ignoré(s) · {actions} actions · budget prévu {budget}"
+                   " · sortie : {out}", "{ok} ok, {rejected} rejected, {skipped} skipped · {actions} actions · planned "
+                   "budget {budget} · output: {out}"),
+    "cons.strict": T("--strict : {n} fichier(s) rejeté(s), rien n’a été écrit.",
+                     "--strict: {n} file(s) rejected, nothing was written."),
+    "cons.none": T("aucun fichier de plan trouvé dans les entrées.", "no plan file found in the inputs."),
+    "cons.reading": T("Lecture des plans", "Reading plans"),
+    "err.output_is_input": T("{path} est aussi une entrée : pac-excel n’écrit jamais dans un fichier lu.",
+                             "{path} is also an input: pac-excel never writes into a file it reads."),
     # ---- validation messages
     "val.date.title": T("Date", "Date"),
     "val.date.msg": T("Saisissez une date au format jj/mm/aaaa.", "Enter a date (dd/mm/yyyy)."),
@@ -261,3 +293,11 @@ TX: dict[str, T] = {
 
 def tx(key: str, lang: str) -> str:
     return TX[key](lang)
+
+
+def money(v: float | None) -> str:
+    """An amount as French readers write it: 35\u202f500 €, 1\u202f234,56 €; "—" when unknown."""
+    if v is None:
+        return "—"
+    whole = f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return whole.removesuffix(",00") + " €"

@@ -72,6 +72,11 @@ CODES: dict[str, Code] = {c.code: c for c in (
            "The sheet’s total ({value}) differs from the sum of the rows ({expected}) for {column}."),
          T("Une ligne TOTAL qui ne correspond pas aux lignes au-dessus ; vérifier sa formule ou sa plage.",
            "A TOTAL row that disagrees with the rows above; check its formula or range.")),
+    Code("team_name_clash", WARNING,
+         T("Deux fichiers portent l’équipe « {value} » : celui-ci est consolidé sous « {expected} ».",
+           "Two files name the team “{value}”: this one is consolidated as “{expected}”."),
+         T("Deux plans d’une même équipe, ou un nom de fichier repris : les deux sont gardés, le second renommé.",
+           "Two plans of one team, or a reused file name: both are kept, the second renamed.")),
     # ---- plan checks
     Code("end_before_start", ERROR,
          T("Date de fin ({value}) antérieure à la date de début ({expected}).",

@@ -280,6 +280,8 @@ ACTIONS = TableDef(
     T("Plan d’actions commercial", "Sales action plan"),
     (
         _c("no", "N°", "No.", Kind.INT, 6, synonyms=("n", "no", "numero", "num", "#", "id", "ref")),
+        _c("team", "Équipe", "Team", Kind.TEXT, 16, optional=True, synonyms=("agence", "branch", "equipe")),
+        _c("source", "Source", "Source", Kind.TEXT, 22, optional=True, synonyms=("fichier", "file")),
         _c("phase", "Phase du plan", "Plan phase", Kind.CHOICE, 15, choices="phase", optional=True,
            synonyms=("phase",)),
         _c("objective", "Objectif lié", "Linked objective", Kind.CHOICE, 12, choices=OBJECTIVE_IDS,

@@ -197,7 +197,8 @@ def test_printed_trame_is_read_exactly_in_every_format(corpus, fmt):
     total_row = 9 + 1 + 1 + 1 + 1 + len(TRAME_BLOCK_2 + TRAME_BAD) + 1 + 1  # titles, header, rows, gaps
     mismatches = [p for p in res.problems if p.code == "total_mismatch"]
     assert len(mismatches) == 1 and mismatches[0].cell.startswith("D")  # the wrong TOTAL; the sub-total is right
-    assert f"{_sum(r[3][1] for r in rows):,.2f}".replace(",", " ").replace(".00", "") in mismatches[0].message()
+    true_sum = f"{_sum(r[3][1] for r in rows):,.2f}".replace(",", "\u202f").replace(".", ",").removesuffix(",00")
+    assert f"{true_sum} €" in mismatches[0].message()
     salon = [a for a in res.actions if a.action == "Salon régional"][0]
     assert ("budget_without_owner", f"C{salon.row}") in codes
     # law of numbers: "200 appels par mois" over one month for 25 contacts would be fine; here the

@@ -100,9 +100,7 @@ def open_workbook(path: str | Path) -> Workbook:
     try:
         cal = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        name = type(exc).__name__
-        key = "read.password" if "Password" in name else "read.unreadable"
-        raise PlanReadError(key, path=path, detail=exc) from exc
+        raise _classify_failure(path, exc) from exc
     names = list(cal.sheet_names)
     hidden = set()
     try:
@@ -113,6 +111,32 @@ def open_workbook(path: str | Path) -> Workbook:
     if path.suffix.lower() in OOXML:
         date1904, xml_paths = _ooxml_layout(path)
     return Workbook(path, names, hidden, date1904, cal, xml_paths)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
+    """Why a file could not be opened, from its first bytes: one reason per class."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            fh.seek(0)
+            sample = fh.read(1 << 16)
+    except OSError:
+        return PlanReadError("read.missing", path=path)
+    if not head:
+        return PlanReadError("read.empty", path=path)
+    if "Password" in type(exc).__name__ or (head == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t" in sample):
+        return PlanReadError("read.password", path=path)
+    if head.startswith(b"PK"):
+        return PlanReadError("read.truncated", path=path)
+    if head == OLE_MAGIC:
+        return PlanReadError("read.unreadable", path=path, detail=exc)
+    text = sample.lstrip().lower()
+    kind = "HTML" if text.startswith((b"<!doctype html", b"<html")) else "XML" if text.startswith(b"<?xml") \
+        else "PDF" if text.startswith(b"%pdf") else "texte / CSV"
+    return PlanReadError("read.not_spreadsheet", path=path, kind=kind)
 
 
 def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:

@@ -24,3 +24,13 @@ def write_actions(a: Analysis, out: IO[str]) -> None:
     for action in a.actions:
         d = action.to_dict()
         w.writerow(["" if d[c] is None else safe(d[c]) for c in cols])
+
+
+def write_consolidated_actions(c: Any, out: IO[str]) -> None:
+    """Every consolidated action with its team and source file."""
+    cols = ["team", "source"] + Analysis._action_columns()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(cols)
+    for f, action in c.actions():
+        d = {"team": f.team, "source": str(f.path), **action.to_dict()}
+        w.writerow(["" if d[k] is None else safe(d[k]) for k in cols])

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import IO, Any
 
 from ..analyze import Analysis
-from ..i18n import tx
+from ..i18n import money, tx
 
 WORST = 5
 
 
-def _money(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.2f}".replace(",", "\u202f").replace(".00", "") + " €"
 
 
 def _pct(v: float | None) -> str:
@@ -26,13 +24,13 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
         tot = a.totals()
         out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")], [
             [t("kpi.actions"), str(tot["actions"])], [t("kpi.done"), str(tot["done"])], [t("kpi.late"), str(tot["late"])],
-            [t("kpi.budget_planned"), _money(tot["budget_planned"])], [t("kpi.budget_actual"), _money(tot["budget_actual"])],
-            [t("kpi.budget_variance"), _money(tot["budget_variance"])],
-            [t("kpi.revenue_expected"), _money(tot["revenue_expected"])],
-            [t("kpi.revenue_actual"), _money(tot["revenue_actual"])],
+            [t("kpi.budget_planned"), money(tot["budget_planned"])], [t("kpi.budget_actual"), money(tot["budget_actual"])],
+            [t("kpi.budget_variance"), money(tot["budget_variance"])],
+            [t("kpi.revenue_expected"), money(tot["revenue_expected"])],
+            [t("kpi.revenue_actual"), money(tot["revenue_actual"])],
         ]))
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
-            rows = [[name or t("rep.blank"), str(g["actions"]), _money(g["budget_planned"]), _money(g["budget_actual"])]
+            rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]
             out.append((t(title), [t("rep.name"), t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")],
                         rows))

@@ -1,0 +1,247 @@
+"""Many teams' plans → one: every input accounted for, nothing counted twice.
+
+Each input file ends up ``ok``, ``skipped`` (lock file, byte-identical copy) or ``rejected``
+(unreadable, encrypted, not a plan), with a reason. For every file read, the ledger holds
+rows detected = consolidated + ignored + rejected, and the run totals are the sum of the
+files' totals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .analyze import Action, Analysis, Kpi, analyze
+from .errors import PacError
+from .problems import Problem
+from .read.workbook import SUPPORTED
+
+LOCK_PREFIXES = ("~$", ".~lock.")
+
+#: why a file was not consolidated → code (closed list, documented in the README)
+REJECT_CODES = {
+    "read.password": "encrypted",
+    "read.no_table": "no_action_table",
+    "read.format": "unsupported_format",
+    "read.missing": "missing",
+    "read.empty": "empty",
+    "read.truncated": "truncated",
+    "read.not_spreadsheet": "not_a_spreadsheet",
+    "read.unreadable": "unreadable",
+}
+
+
+@dataclass
+class FileEntry:
+    path: Path
+    team: str = ""
+    status: str = "ok"  # ok | rejected | skipped
+    code: str | None = None
+    reason: str | None = None
+    analysis: Analysis | None = None
+    digest: str | None = None
+    error: PacError | None = None
+
+    def reason_text(self, lang: str = "fr") -> str | None:
+        from .i18n import tx
+
+        if self.error is not None:
+            return self.error.message(lang)
+        if self.code == "lock_file":
+            return tx("skip.lock_file", lang)
+        if self.code == "duplicate":
+            return tx("skip.duplicate", lang).format(path=self.reason)
+        return self.reason
+
+    def rows(self) -> dict[str, int]:
+        if self.analysis is None:
+            return {"detected": 0, "consolidated": 0, "ignored": 0, "rejected": 0}
+        consolidated = len(self.analysis.actions)
+        ignored = len(self.analysis.ignored_rows)
+        return {"detected": consolidated + ignored, "consolidated": consolidated, "ignored": ignored,
+                "rejected": 0}
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"path": str(self.path), "team": self.team, "status": self.status, "code": self.code,
+                "reason": self.reason_text(lang), "rows": self.rows()}
+
+
+@dataclass
+class Consolidation:
+    files: list[FileEntry]
+    as_of: date
+    problems: list[Problem] = field(default_factory=list)  # run-level (team name clashes)
+
+    @property
+    def ok(self) -> list[FileEntry]:
+        return [f for f in self.files if f.status == "ok"]
+
+    @property
+    def rejected(self) -> list[FileEntry]:
+        return [f for f in self.files if f.status == "rejected"]
+
+    def actions(self) -> Iterable[tuple[FileEntry, Action]]:
+        for f in self.ok:
+            for a in f.analysis.actions:  # type: ignore[union-attr]
+                yield f, a
+
+    def kpis(self) -> Iterable[tuple[FileEntry, Kpi]]:
+        for f in self.ok:
+            for k in f.analysis.kpis:  # type: ignore[union-attr]
+                yield f, k
+
+    def all_problems(self) -> list[Problem]:
+        out = list(self.problems)
+        for f in self.ok:
+            for p in f.analysis.problems:  # type: ignore[union-attr]
+                p.file = str(f.path)
+                out.append(p)
+        return out
+
+    def totals(self) -> dict[str, Any]:
+        """The sum of the files' totals; an amount no file has stays null."""
+        keys = ("actions", "budget_planned", "budget_actual", "budget_variance", "revenue_expected",
+                "revenue_actual", "late", "done")
+        per_file = [f.analysis.totals() for f in self.ok]  # type: ignore[union-attr]
+        out: dict[str, Any] = {}
+        for k in keys:
+            vals = [t[k] for t in per_file if t[k] is not None]
+            if k in ("actions", "late", "done"):
+                out[k] = sum(vals)
+            else:
+                out[k] = round(math.fsum(vals), 2) + 0.0 if vals else None
+        return out
+
+    def by_team(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for f in self.ok:
+            t = f.analysis.totals()  # type: ignore[union-attr]
+            out[f.team] = {"actions": t["actions"], "budget_planned": t["budget_planned"],
+                           "budget_actual": t["budget_actual"], "late": t["late"]}
+        return out
+
+    def group(self, key: str) -> dict[str, dict[str, Any]]:
+        acc: dict[str, dict[str, Any]] = {}
+        for f, a in self.actions():
+            g = acc.setdefault(getattr(a, key), {"actions": 0, "budget_planned": [], "budget_actual": []})
+            g["actions"] += 1
+            for k in ("budget_planned", "budget_actual"):
+                if getattr(a, k) is not None:
+                    g[k].append(getattr(a, k))
+        return {name: {"actions": g["actions"],
+                       "budget_planned": round(math.fsum(g["budget_planned"]), 2) + 0.0,
+                       "budget_actual": round(math.fsum(g["budget_actual"]), 2) + 0.0}
+                for name, g in acc.items()}
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        problems = []
+        for p in self.all_problems():
+            d = p.to_dict(lang)
+            problems.append({"severity": d["severity"], "code": d["code"], "file": p.file, "sheet": d["sheet"],
+                             "cell": d["cell"], "message": d["message"]})
+        return {"files": [f.to_dict(lang) for f in self.files], "totals": self.totals(), "by_team": self.by_team(),
+                "by_category": self.group("category"), "by_owner": self.group("owner"), "problems": problems}
+
+
+# ------------------------------------------------------------------------------------ inputs
+def is_lock_file(path: Path) -> bool:
+    return path.name.startswith(LOCK_PREFIXES)
+
+
+def collect(inputs: list[Path], recursive: bool = False) -> list[Path]:
+    """Files named, plus the spreadsheets found in folders named (recursively with ``recursive``).
+    Folder contents that are not spreadsheets are ignored; lock files are kept, to be listed as
+    skipped."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for item in inputs:
+        item = Path(item)
+        if item.is_dir():
+            pattern = item.rglob("*") if recursive else item.glob("*")
+            # shortest name first in each folder: "plan.xlsx" is the original, "plan (1).xlsx" the copy
+            found = sorted((p for p in pattern if p.is_file() and (p.suffix.lower() in SUPPORTED or is_lock_file(p))),
+                           key=lambda p: (str(p.parent), len(p.name), p.name))
+        else:
+            found = [item]
+        for p in found:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return out
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool = False, jobs: int = 2,
+                progress: Callable[[FileEntry], None] | None = None) -> Consolidation:
+    """Read every plan of ``inputs`` (files and folders) and account for each of them."""
+    as_of = as_of or date.today()
+    entries = [FileEntry(p) for p in collect(inputs, recursive)]
+    first_of: dict[str, FileEntry] = {}
+    todo: list[FileEntry] = []
+    for e in entries:
+        if is_lock_file(e.path):
+            e.status, e.code, e.reason = "skipped", "lock_file", "lock_file"
+            continue
+        try:
+            e.digest = _digest(e.path)
+        except OSError as exc:
+            e.status, e.code, e.reason = "rejected", "missing", str(exc)
+            continue
+        if e.digest in first_of:
+            e.status, e.code, e.reason = "skipped", "duplicate", str(first_of[e.digest].path)
+            continue
+        first_of[e.digest] = e
+        todo.append(e)
+
+    def work(e: FileEntry) -> FileEntry:
+        try:
+            e.analysis = analyze(e.path, as_of=as_of)
+        except PacError as err:
+            e.status, e.code, e.error = "rejected", REJECT_CODES.get(err.key, "unreadable"), err
+            e.analysis = None
+        except Exception as exc:  # a hostile file must never take the batch down
+            e.status, e.code, e.reason = "rejected", "unreadable", f"{type(exc).__name__}: {exc}"
+        if progress:
+            progress(e)
+        return e
+
+    if jobs > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, todo))
+    else:
+        for e in todo:
+            work(e)
+    result = Consolidation(entries, as_of)
+    _name_teams(result)
+    return result
+
+
+def _name_teams(result: Consolidation) -> None:
+    """Team = the workbook's own team field, else the file name without extension, verbatim.
+    Two files with one name are both kept, the second named "Lyon (2)", with a warning."""
+    used: dict[str, int] = {}
+    for e in result.files:
+        base = (e.analysis.team if e.analysis and e.analysis.team else e.path.stem)
+        e.team = base
+        if e.status != "ok":
+            continue
+        n = used.get(base, 0) + 1
+        used[base] = n
+        if n > 1:
+            e.team = f"{base} ({n})"
+            result.problems.append(Problem("team_name_clash", None, None, {"value": base, "expected": e.team},
+                                           file=str(e.path)))

@@ -1,0 +1,191 @@
+"""The consolidated workbook: Synthèse, Actions (an Excel Table with Équipe and Source),
+Indicateurs, Journal, Problèmes. A new file written atomically; values only, no formulas;
+every text from the inputs written as text (a team cell reading "=HYPERLINK(…)" stays text).
+
+The Actions sheet uses the schema's labels, so `pac-excel analyze` reads it back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+from ..consolidate import Consolidation
+from ..fileio import atomic_output
+from ..i18n import tx
+
+#: the action columns of the consolidated table, in order (schema keys)
+ACTION_KEYS = ("team", "source", "action", "owner", "category", "status", "objective", "budget_planned",
+               "budget_actual", "start", "end", "target", "result", "revenue_expected", "revenue_actual", "variance",
+               "attainment", "budget_variance", "late")
+KPI_KEYS = ("name", "type", "direction", "initial", "target", "latest", "attainment")
+
+
+def write_consolidated(c: Consolidation, path: Path, lang: str = "fr", force: bool = False) -> Path:
+    import xlsxwriter
+
+    with atomic_output(path, force=force) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        fm = _formats(wb)
+        summary = wb.add_worksheet(tx("rep.sheet.summary", lang))
+        _actions(wb, fm, c, lang)
+        _kpis(wb, fm, c, lang)
+        _journal(wb, fm, c, lang)
+        _problems(wb, fm, c, lang)
+        _summary(wb, summary, fm, c, lang)
+        summary.activate()
+        wb.close()
+    return path
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    base = {"font_name": "Calibri", "font_size": 10}
+    return {
+        "head": wb.add_format({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864",
+                               "text_wrap": True, "valign": "vcenter"}),
+        "title": wb.add_format({"font_name": "Calibri", "font_size": 16, "bold": True, "font_color": "#1F3864"}),
+        "note": wb.add_format({**base, "italic": True, "font_color": "#6B7785"}),
+        "t": wb.add_format(base),
+        "n": wb.add_format({**base, "num_format": "#,##0.##"}),
+        "m": wb.add_format({**base, "num_format": '#,##0.00 "€";[Red]-#,##0.00 "€"'}),
+        "p": wb.add_format({**base, "num_format": "0%"}),
+        "d": wb.add_format({**base, "num_format": "dd/mm/yyyy"}),
+    }
+
+
+def _kind(key: str, table: schema.TableDef = schema.ACTIONS) -> str:
+    k = table.column(key).kind
+    return {schema.Kind.MONEY: "m", schema.Kind.PERCENT: "p", schema.Kind.DATE: "d", schema.Kind.NUMBER: "n",
+            schema.Kind.INT: "n"}.get(k, "t")
+
+
+def _cell(ws: Any, r: int, c: int, v: Any, kind: str, fm: dict[str, Any]) -> None:
+    if v is None or v == "":
+        return
+    if isinstance(v, str):
+        ws.write_string(r, c, v, fm["t"])
+    elif isinstance(v, bool):
+        ws.write_string(r, c, v and "1" or "0", fm["t"])
+    elif isinstance(v, date):
+        ws.write_datetime(r, c, datetime(v.year, v.month, v.day), fm["d"])
+    else:
+        ws.write_number(r, c, v, fm[kind])
+
+
+def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
+                 rows: list[list[Any]], kinds: list[str]) -> Any:
+    ws = wb.add_worksheet(name)
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
+        "name": table_name, "style": "Table Style Light 9",
+        "columns": [{"header": h, "header_format": fm["head"]} for h in headers]})
+    for r, row in enumerate(rows, 1):
+        for col, v in enumerate(row):
+            _cell(ws, r, col, v, kinds[col], fm)
+    ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    return ws
+
+
+def _actions(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
+    yes, no = schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang)
+    headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
+    kinds = [_kind(k) for k in ACTION_KEYS]
+    rows = []
+    for f, a in c.actions():
+        d = a.__dict__
+        row = []
+        for k in ACTION_KEYS:
+            if k == "team":
+                row.append(f.team)
+            elif k == "source":
+                row.append(f"{f.path.name} · {a.sheet}!{a.row}")
+            elif k == "late":
+                row.append(None if a.late is None else yes if a.late else no)
+            else:
+                row.append(d.get(k))
+        rows.append(row)
+    widths = [16, 26, 34, 18, 14, 12, 11] + [12] * (len(ACTION_KEYS) - 7)
+    _table_sheet(wb, fm, schema.ACTIONS.sheet(lang), "T_Consolidation", headers, widths, rows, kinds)
+
+
+def _kpis(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
+    headers = [schema.ACTIONS.column("team").label(lang)] + [schema.KPIS.column(k).label(lang) for k in KPI_KEYS]
+    kinds = ["t"] + [_kind(k, schema.KPIS) for k in KPI_KEYS]
+    rows = [[f.team] + [k.__dict__[key] for key in KPI_KEYS] for f, k in c.kpis()]
+    _table_sheet(wb, fm, schema.KPIS.sheet(lang), "T_Consolidation_KPI", headers, [16, 30, 10, 12, 12, 12, 12, 11],
+                 rows, kinds)
+
+
+def _journal(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
+    t = lambda k: tx(k, lang)  # noqa: E731
+    headers = [t("cons.file"), t("cons.team"), t("cons.status"), "Code", t("cons.reason"), t("cons.detected"),
+               t("cons.consolidated"), t("cons.ignored"), t("cons.rejected")]
+    rows = []
+    for f in c.files:
+        r = f.rows()
+        rows.append([str(f.path), f.team, t(f"cons.st.{f.status}"), f.code, f.reason_text(lang), r["detected"],
+                     r["consolidated"], r["ignored"], r["rejected"]])
+    _table_sheet(wb, fm, t("cons.sheet.journal"), "T_Journal", headers, [40, 18, 10, 16, 50, 10, 10, 10, 10], rows,
+                 ["t"] * 5 + ["n"] * 4)
+
+
+def _problems(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
+    t = lambda k: tx(k, lang)  # noqa: E731
+    rows = [[p.severity, p.code, p.file, p.sheet, p.cell, p.message(lang)] for p in c.all_problems()]
+    _table_sheet(wb, fm, t("rep.sheet.problems"), "T_Problemes",
+                 [t("rep.severity"), "Code", t("cons.file"), t("rep.sheet"), t("rep.cell"), "Message"],
+                 [10, 22, 36, 16, 8, 80], rows, ["t"] * 6)
+
+
+def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
+    t = lambda k: tx(k, lang)  # noqa: E731
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 4, 15)
+    ws.write_string(0, 0, t("cons.title"), fm["title"])
+    ok, rej = len(c.ok), len(c.rejected)
+    skipped = len(c.files) - ok - rej
+    ws.write_string(1, 0, t("cons.files_line").format(ok=ok, rejected=rej, skipped=skipped), fm["note"])
+    tot = c.totals()
+    figures = [("kpi.actions", tot["actions"], "n"), ("kpi.done", tot["done"], "n"), ("kpi.late", tot["late"], "n"),
+               ("kpi.budget_planned", tot["budget_planned"], "m"), ("kpi.budget_actual", tot["budget_actual"], "m"),
+               ("kpi.budget_variance", tot["budget_variance"], "m"),
+               ("kpi.revenue_expected", tot["revenue_expected"], "m"),
+               ("kpi.revenue_actual", tot["revenue_actual"], "m")]
+    for i, (key, v, kind) in enumerate(figures):
+        ws.write_string(3 + i, 0, t(key), fm["t"])
+        _cell(ws, 3 + i, 1, v, kind, fm)
+    r = 3 + len(figures) + 1
+    charts = []
+    for title, groups, late in ((t("cons.by_team"), c.by_team(), True), (t("rep.by_category"), c.group("category"),
+                                                                         False)):
+        heads = [title, t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")] + (
+            [t("col.late")] if late else [])
+        for col, h in enumerate(heads):
+            ws.write_string(r, col, h, fm["head"])
+        first = r + 1
+        for name, g in groups.items():
+            r += 1
+            ws.write_string(r, 0, name or t("rep.blank"), fm["t"])
+            ws.write_number(r, 1, g["actions"], fm["n"])
+            _cell(ws, r, 2, g["budget_planned"], "m", fm)
+            _cell(ws, r, 3, g["budget_actual"], "m", fm)
+            if late:
+                ws.write_number(r, 4, g["late"], fm["n"])
+        if groups:
+            charts.append((title, first, r))
+        r += 2
+    for i, (title, first, last) in enumerate(charts):
+        chart = wb.add_chart({"type": "bar" if last - first > 8 else "column"})
+        for col, color in ((2, "#2E5C8A"), (3, "#ED7D31")):
+            chart.add_series({"name": [ws.name, first - 1, col], "categories": [ws.name, first, 0, last, 0],
+                              "values": [ws.name, first, col, last, col], "fill": {"color": color}})
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 560, "height": 300 if last - first <= 8 else min(1200, 120 + 18 * (last - first))})
+        ws.insert_chart(3 + i * 17, 6, chart)

