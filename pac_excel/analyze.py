@@ -170,6 +170,13 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan."""
     as_of = as_of or date.today()
     wb = open_workbook(path)
+    try:
+        return _analyze(wb, path, as_of, threshold, stage)
+    finally:
+        wb.close()
+
+
+def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stage: str) -> Analysis:
     meta = wb.meta()
     prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
     table = find_table(wb, schema.ACTIONS, "action", prefer)

@@ -36,14 +36,22 @@ def _candidates(text: str) -> list[str]:
     return [c for c in out if c]
 
 
+_MATCHES: dict[tuple[str, str], str | None] = {}
+
+
 def match_header(tdef: TableDef, value: Any) -> str | None:
+    """The column key a header text names, or None. Results are cached per table and text:
+    a batch of team files repeats the same few labels thousands of times."""
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         return None
+    key = (tdef.table_name, value)
+    if key in _MATCHES:
+        return _MATCHES[key]
     words = header_words(tdef)
-    for cand in _candidates(value):
-        if cand in words:
-            return words[cand]
-    return None
+    found = next((words[c] for c in _candidates(value) if c in words), None)
+    if len(_MATCHES) < 100_000:
+        _MATCHES[key] = found
+    return found
 
 
 _TOTAL_PREFIXES = ("tota", "sous", "gran", "subt")
@@ -122,17 +130,20 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
                 key = (len(found), -rank, name, r)
                 if best is None or key[:2] > best[:2]:
                     best = key
+                if name in (prefer or []) and len(found) >= 0.6 * len(tdef.columns):
+                    break  # a clear header on a preferred sheet: the first one is the table's
         if best is not None and name in (prefer or []) and best[0] >= 0.6 * len(tdef.columns):
-            break  # a clear match on a preferred sheet: no need to load the others
+            break  # … and no need to load the other sheets
     if best is None:
         return None
     _, _, name, r = best
-    return _read_table(wb, tdef, name, r, anchor, stop_at_blank)
+    return _read_table(wb, tdef, name, r, anchor, stop_at_blank,
+                       formulas=any(c.computed for c in tdef.columns) and tdef.key == "actions")
 
 
 def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor: str,
-                stop_at_blank: bool = False) -> FoundTable:
-    sheet = wb.sheet(name, structure=True)
+                stop_at_blank: bool = False, formulas: bool = False) -> FoundTable:
+    sheet = wb.sheet(name, structure=True, formulas=formulas)
     header = sheet.rows[header_row]
     columns: dict[str, int] = {}
     found = FoundTable(tdef, sheet, header_row, columns)

@@ -58,8 +58,22 @@ class Workbook:
     _xml_paths: dict[str, str]
     _sheets: dict[str, Sheet] = field(default_factory=dict)
 
-    def sheet(self, name: str, structure: bool = False) -> Sheet:
-        """A sheet's values; with ``structure``, also formula and error cells (OOXML)."""
+    _zip: zipfile.ZipFile | None = None
+
+    def part(self, name: str) -> bytes:
+        """One part of the OOXML package, the archive opened once per workbook."""
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+        return self._zip.read(name)
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def sheet(self, name: str, structure: bool = False, formulas: bool = False) -> Sheet:
+        """A sheet's values; with ``structure``, also its error cells, and with ``formulas`` its
+        formula cells (OOXML, our own workbooks: overwritten computed cells are reported)."""
         sh = self._sheets.get(name)
         if sh is None:
             try:
@@ -71,9 +85,8 @@ class Workbook:
             sh.scanned = True
             suffix = self.path.suffix.lower()
             if name in self._xml_paths:
-                # Formula cells matter only in our own workbooks (overwritten computed cells).
-                sh.formulas, sh.errors = _scan_cells(self.path, self._xml_paths[name],
-                                                     formulas=self.meta() is not None)
+                sh.formulas, sh.errors = _scan_cells(self.part(self._xml_paths[name]),
+                                                     formulas=formulas and self.meta() is not None)
             elif suffix == ".ods":
                 sh.errors = _scan_ods_errors(self.path, name)
             elif suffix == ".xls":
@@ -159,15 +172,12 @@ def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:
     return date1904, out
 
 
-def _scan_cells(path: Path, part: str, formulas: bool = True) -> tuple[set[tuple[int, int]],
-                                                                     dict[tuple[int, int], str]]:
+def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
     """Formula cells (if asked) and error cells of one sheet part (a regex scan: no object per cell)."""
     import html
 
     found: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
-    with zipfile.ZipFile(path) as z:
-        data = z.read(part)
     cols: dict[bytes, int] = {}
     for m in _FORMULA_CELL.finditer(data) if formulas else ():
         c = cols.get(m[1])

@@ -74,6 +74,35 @@ def _cell(ws: Any, r: int, c: int, v: Any, kind: str, fm: dict[str, Any]) -> Non
         ws.write_number(r, c, v, fm[kind])
 
 
+def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
+    """One writer per column, chosen once: per-cell work is a single call (hot path for large
+    consolidations). Values of an unexpected type fall back to the general writer."""
+    fmt = fm[kind]
+    if kind == "t":
+        write_string = ws.write_string
+
+        def write(r: int, c: int, v: Any) -> None:
+            if isinstance(v, str):
+                write_string(r, c, v, fmt)
+            elif v is not None:
+                _cell(ws, r, c, v, kind, fm)
+    elif kind == "d":
+        def write(r: int, c: int, v: Any) -> None:
+            if v is not None:
+                _cell(ws, r, c, v, kind, fm)
+    else:
+        write_number = ws.write_number
+
+        def write(r: int, c: int, v: Any) -> None:
+            if v is None or v == "":
+                return
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                write_number(r, c, v, fmt)
+            else:
+                _cell(ws, r, c, v, kind, fm)
+    return write
+
+
 def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
                  rows: list[list[Any]], kinds: list[str]) -> Any:
     ws = wb.add_worksheet(name)
@@ -82,9 +111,10 @@ def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, header
     ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
         "name": table_name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": fm["head"]} for h in headers]})
+    writers = [_column_writer(ws, k, fm) for k in kinds]
     for r, row in enumerate(rows, 1):
         for col, v in enumerate(row):
-            _cell(ws, r, col, v, kinds[col], fm)
+            writers[col](r, col, v)
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
