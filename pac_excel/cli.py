@@ -212,24 +212,29 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     if not files:
         click.echo(f"pac-excel: {tx('cli.error', lang)}: {tx('cons.none', lang)}", err=True)
         sys.exit(1)
+    from .report.consolidated import ConsolidatedWriter
+
+    class _Strict(Exception):
+        pass
+
     stderr = click.get_text_stream("stderr")
-    if stderr.isatty() and len(files) > 5 and fmt == "text":
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task(tx("cons.reading", lang), total=len(files))
-            result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs,
-                                 progress=lambda e: bar.advance(task))
-    else:
-        result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs)
-    rejected = len(result.rejected)
-    if strict and rejected:
-        click.echo(tx("cons.strict", lang).format(n=rejected), err=True)
-        sys.exit(1)
+    show_bar = stderr.isatty() and len(files) > 5 and fmt == "text"
     try:
-        from .report.consolidated import write_consolidated
+        # The consolidated workbook is written while the next files are read.
+        with ConsolidatedWriter(output, lang, force=force) as writer:
+            if show_bar:
+                from rich.progress import Progress
 
-        write_consolidated(result, output, lang, force=force)
+                with Progress(transient=True) as bar:
+                    task = bar.add_task(tx("cons.reading", lang), total=len(files))
+                    result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs,
+                                         on_entry=lambda e: (writer.add(e), bar.advance(task)))
+            else:
+                result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, on_entry=writer.add)
+            rejected = len(result.rejected)
+            if strict and rejected:
+                raise _Strict
+            writer.finish(result)
         if csv_path is not None:
             from .fileio import atomic_output
             from .report.csvout import write_consolidated_actions
@@ -237,6 +242,9 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
             with atomic_output(csv_path, force=force, suffix=".csv") as tmp:
                 with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                     write_consolidated_actions(result, fh)
+    except _Strict:
+        click.echo(tx("cons.strict", lang).format(n=rejected), err=True)
+        sys.exit(1)
     except PacError as err:
         _fail(err, lang)
     if fmt == "json":

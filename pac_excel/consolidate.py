@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,13 @@ from .problems import Problem
 from .read.workbook import SUPPORTED
 
 LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+def _error_classes() -> dict[str, type[PacError]]:
+    from .read.workbook import PlanReadError
+
+    return {k: PlanReadError for k in ("read.password", "read.no_table", "read.format", "read.missing",
+                                       "read.empty", "read.truncated", "read.not_spreadsheet", "read.unreadable")}
 
 #: why a file was not consolidated → code (closed list, documented in the README)
 REJECT_CODES = {
@@ -186,10 +193,15 @@ def _digest(path: Path) -> str:
 
 
 def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool = False, jobs: int = 2,
-                progress: Callable[[FileEntry], None] | None = None) -> Consolidation:
-    """Read every plan of ``inputs`` (files and folders) and account for each of them."""
+                progress: Callable[[FileEntry], None] | None = None,
+                on_entry: Callable[[FileEntry], None] | None = None) -> Consolidation:
+    """Read every plan of ``inputs`` (files and folders) and account for each of them.
+
+    ``on_entry`` is called in the calling process for each file, in input order, as soon as it
+    is settled and named: a writer can stream its rows while the next files are being read."""
     as_of = as_of or date.today()
     entries = [FileEntry(p) for p in collect(inputs, recursive)]
+    result = Consolidation(entries, as_of)
     first_of: dict[str, FileEntry] = {}
     todo: list[FileEntry] = []
     for e in entries:
@@ -206,42 +218,80 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
             continue
         first_of[e.digest] = e
         todo.append(e)
+    namer = _TeamNamer(result)
 
-    def work(e: FileEntry) -> FileEntry:
-        try:
-            e.analysis = analyze(e.path, as_of=as_of)
-        except PacError as err:
-            e.status, e.code, e.error = "rejected", REJECT_CODES.get(err.key, "unreadable"), err
-            e.analysis = None
-        except Exception as exc:  # a hostile file must never take the batch down
-            e.status, e.code, e.reason = "rejected", "unreadable", f"{type(exc).__name__}: {exc}"
+    def settle(e: FileEntry, outcome: tuple[str, Any]) -> None:
+        kind, payload = outcome
+        if kind == "ok":
+            e.analysis = payload
+        elif kind == "pac":
+            key, params = payload
+            e.status, e.code = "rejected", REJECT_CODES.get(key, "unreadable")
+            e.error = _error_classes().get(key, PacError)(key, **params)
+        else:
+            e.status, e.code, e.reason = "rejected", "unreadable", payload
         if progress:
             progress(e)
-        return e
 
-    if jobs > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(work, todo))
-    else:
-        for e in todo:
-            work(e)
-    result = Consolidation(entries, as_of)
-    _name_teams(result)
+    outcomes: Iterable[tuple[str, Any]]
+    pool = _pool(jobs) if jobs > 1 and len(todo) > 1 else None
+    try:
+        if pool is not None:
+            # The analysis is Python-bound: worker processes use the cores that threads cannot;
+            # map() keeps the input order, so the output is the same whatever the timing.
+            outcomes = pool.map(_read_one, [e.path for e in todo], [as_of] * len(todo))
+        else:
+            outcomes = (_read_one(e.path, as_of) for e in todo)
+        outcome_of = iter(outcomes)  # one outcome per file to read, in the same order
+        to_read = {id(e) for e in todo}
+        for e in entries:
+            if id(e) in to_read:
+                settle(e, next(outcome_of))
+            namer.name(e)
+            if on_entry:
+                on_entry(e)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return result
 
 
-def _name_teams(result: Consolidation) -> None:
+def _read_one(path: Path, as_of: date) -> tuple[str, Any]:
+    """Analyse one file; the outcome travels between processes as plain data."""
+    try:
+        return "ok", analyze(path, as_of=as_of)
+    except PacError as err:
+        return "pac", (err.key, {k: str(v) for k, v in err.params.items()})
+    except Exception as exc:  # a hostile file must never take the batch down
+        return "crash", f"{type(exc).__name__}: {exc}"
+
+
+def _pool(jobs: int) -> Any:
+    """Processes where the platform forks cheaply; threads elsewhere."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(max_workers=jobs)
+
+
+class _TeamNamer:
     """Team = the workbook's own team field, else the file name without extension, verbatim.
-    Two files with one name are both kept, the second named "Lyon (2)", with a warning."""
-    used: dict[str, int] = {}
-    for e in result.files:
-        base = (e.analysis.team if e.analysis and e.analysis.team else e.path.stem)
+    Two files with one name are both kept, the second named "Lyon (2)", with a warning.
+    Names are given in input order, so the result does not depend on reading order."""
+
+    def __init__(self, result: Consolidation) -> None:
+        self.result = result
+        self.used: dict[str, int] = {}
+
+    def name(self, e: FileEntry) -> None:
+        base = e.analysis.team if e.analysis and e.analysis.team else e.path.stem
         e.team = base
         if e.status != "ok":
-            continue
-        n = used.get(base, 0) + 1
-        used[base] = n
+            return
+        n = self.used.get(base, 0) + 1
+        self.used[base] = n
         if n > 1:
             e.team = f"{base} ({n})"
-            result.problems.append(Problem("team_name_clash", None, None, {"value": base, "expected": e.team},
-                                           file=str(e.path)))
+            self.result.problems.append(Problem("team_name_clash", None, None, {"value": base, "expected": e.team},
+                                                file=str(e.path)))

@@ -23,21 +23,79 @@ KPI_KEYS = ("name", "type", "direction", "initial", "target", "latest", "attainm
 
 
 def write_consolidated(c: Consolidation, path: Path, lang: str = "fr", force: bool = False) -> Path:
-    import xlsxwriter
+    """Write a finished consolidation."""
+    with ConsolidatedWriter(path, lang, force) as w:
+        for entry in c.files:
+            w.add(entry)
+        w.finish(c)
+    return path
 
-    with atomic_output(path, force=force) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-        fm = _formats(wb)
-        summary = wb.add_worksheet(tx("rep.sheet.summary", lang))
-        _actions(wb, fm, c, lang)
+
+class ConsolidatedWriter:
+    """Streams the Actions sheet file by file (``add``), then writes the other sheets
+    (``finish``). Used as a context manager: leaving it on an error, or without ``finish``,
+    leaves no file behind."""
+
+    def __init__(self, path: Path, lang: str = "fr", force: bool = False) -> None:
+        self.path, self.lang, self.force = Path(path), lang, force
+        self.finished = False
+
+    def __enter__(self) -> ConsolidatedWriter:
+        import xlsxwriter
+
+        self._out = atomic_output(self.path, force=self.force)
+        tmp = self._out.__enter__()
+        self.wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                 "strings_to_numbers": False})
+        self.fm = _formats(self.wb)
+        lang = self.lang
+        self.summary = self.wb.add_worksheet(tx("rep.sheet.summary", lang))
+        self.actions = self.wb.add_worksheet(schema.ACTIONS.sheet(lang))
+        self.kinds = [_kind(k) for k in ACTION_KEYS]
+        self.writers = [_column_writer(self.actions, k, self.fm) for k in self.kinds]
+        self.yes_no = (schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang))
+        self.rows = 0
+        return self
+
+    def add(self, entry: Any) -> None:
+        """Write the actions of one settled file."""
+        if entry.status != "ok" or entry.analysis is None:
+            return
+        yes, no = self.yes_no
+        name, team, writers = entry.path.name, entry.team, self.writers
+        for a in entry.analysis.actions:
+            self.rows += 1
+            r = self.rows
+            d = a.__dict__
+            for col, k in enumerate(ACTION_KEYS):
+                if k == "team":
+                    v: Any = team
+                elif k == "source":
+                    v = f"{name} · {a.sheet}!{a.row}"
+                elif k == "late":
+                    v = None if a.late is None else yes if a.late else no
+                else:
+                    v = d.get(k)
+                writers[col](r, col, v)
+
+    def finish(self, c: Consolidation) -> None:
+        lang, fm, wb = self.lang, self.fm, self.wb
+        widths = [16, 26, 34, 18, 14, 12, 11] + [12] * (len(ACTION_KEYS) - 7)
+        headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
+        _finish_table(self.actions, fm, "T_Consolidation", headers, widths, self.rows)
         _kpis(wb, fm, c, lang)
         _journal(wb, fm, c, lang)
         _problems(wb, fm, c, lang)
-        _summary(wb, summary, fm, c, lang)
-        summary.activate()
-        wb.close()
-    return path
+        _summary(wb, self.summary, fm, c, lang)
+        self.summary.activate()
+        self.finished = True
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None and self.finished:
+            self.wb.close()
+            self._out.__exit__(None, None, None)
+        else:
+            self._out.__exit__(exc_type or RuntimeError, exc, tb)  # the temporary file is removed
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -103,45 +161,29 @@ def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
     return write
 
 
-def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
-                 rows: list[list[Any]], kinds: list[str]) -> Any:
-    ws = wb.add_worksheet(name)
+def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[str], widths: list[float],
+                  n_rows: int) -> None:
+    """The Excel Table over rows already written (a Table's range can be set last)."""
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    ws.add_table(0, 0, max(len(rows), 1), len(headers) - 1, {
+    ws.add_table(0, 0, max(n_rows, 1), len(headers) - 1, {
         "name": table_name, "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": fm["head"]} for h in headers]})
-    writers = [_column_writer(ws, k, fm) for k in kinds]
-    for r, row in enumerate(rows, 1):
-        for col, v in enumerate(row):
-            writers[col](r, col, v)
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+
+
+def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
+                 rows: list[list[Any]], kinds: list[str]) -> Any:
+    ws = wb.add_worksheet(name)
+    writers = [_column_writer(ws, k, fm) for k in kinds]
+    for r, row in enumerate(rows, 1):
+        for col, v in enumerate(row):
+            writers[col](r, col, v)
+    _finish_table(ws, fm, table_name, headers, widths, len(rows))
     return ws
-
-
-def _actions(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
-    yes, no = schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang)
-    headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
-    kinds = [_kind(k) for k in ACTION_KEYS]
-    rows = []
-    for f, a in c.actions():
-        d = a.__dict__
-        row = []
-        for k in ACTION_KEYS:
-            if k == "team":
-                row.append(f.team)
-            elif k == "source":
-                row.append(f"{f.path.name} · {a.sheet}!{a.row}")
-            elif k == "late":
-                row.append(None if a.late is None else yes if a.late else no)
-            else:
-                row.append(d.get(k))
-        rows.append(row)
-    widths = [16, 26, 34, 18, 14, 12, 11] + [12] * (len(ACTION_KEYS) - 7)
-    _table_sheet(wb, fm, schema.ACTIONS.sheet(lang), "T_Consolidation", headers, widths, rows, kinds)
 
 
 def _kpis(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
