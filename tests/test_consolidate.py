@@ -75,6 +75,10 @@ def folder(lo_available, tmp_path_factory):
     (d / "half.xlsx").write_bytes((d / "lyon.xlsx").read_bytes()[:3000])  # truncated upload
     (d / "export.xlsx").write_text("action;budget\nx;1\n")  # a CSV renamed .xlsx
     (d / "empty.xlsx").write_bytes(b"")
+    from msoffcrypto.format.ooxml import OOXMLFile  # a real password-protected workbook
+
+    with open(src / "marseille.xlsx", "rb") as fh, open(d / "secret.xlsx", "wb") as out:
+        OOXMLFile(fh).encrypt("motdepasse", out)
     wb = xlsxwriter.Workbook(d / "noplan.xlsx")
     wb.add_worksheet().write("A1", "Compte rendu de réunion")
     wb.close()
@@ -93,7 +97,7 @@ EXPECTED_STATUS = {
     "lyon (1).xlsx": ("skipped", "duplicate"), "~$lyon.xlsx": ("skipped", "lock_file"),
     ".~lock.lyon.xlsx#": ("skipped", "lock_file"), "half.xlsx": ("rejected", "truncated"),
     "export.xlsx": ("rejected", "not_a_spreadsheet"), "empty.xlsx": ("rejected", "empty"),
-    "noplan.xlsx": ("rejected", "no_action_table"),
+    "noplan.xlsx": ("rejected", "no_action_table"), "secret.xlsx": ("rejected", "encrypted"),
 }
 
 
