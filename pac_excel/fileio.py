@@ -12,6 +12,12 @@ from pathlib import Path
 from .errors import OutputExistsError, UsageError
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path, force: bool = False, suffix: str = ".xlsx") -> Iterator[Path]:
     """Yield a temporary path in ``target``'s folder; on success move it to ``target``.
@@ -27,6 +33,7 @@ def atomic_output(target: Path, force: bool = False, suffix: str = ".xlsx") -> I
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix + ".tmp", dir=parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; an output is an ordinary file
     try:
         yield tmp
         if force:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from datetime import date, datetime
@@ -200,6 +201,9 @@ def test_existing_file_is_kept_unless_forced(tmp_path):
     generate(target, GenerateOptions(force=True))
     assert zipfile.is_zipfile(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]  # no temporary file left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file, not mkstemp's 0600
 
 
 def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
