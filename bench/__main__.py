@@ -1,0 +1,284 @@
+"""pac-excel benchmarks, side by side with what a user would otherwise run.
+
+    python -m bench            # full sizes (a few minutes; data cached in bench/.cache)
+    python -m bench --quick    # tiny sizes, one run: checks that the bench still works
+
+Every scenario runs several times in one process tree; the table shows medians, the goal and
+whether it is met. Whole-process figures are measured with os.wait4 (wall time and the child's
+own peak RSS). Timings drift 5–20 % between runs on these machines: compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+AS_OF = "2026-11-16"
+
+FULL = {"runs": 5, "plan": 1_000, "big": 100_000, "teams": 500, "team_rows": 50, "generate": 100_000}
+QUICK = {"runs": 1, "plan": 40, "big": 300, "teams": 4, "team_rows": 5, "generate": 200}
+
+
+# ------------------------------------------------------------------------------------ measuring
+# Peak RSS is a high-water mark that survives exec: a child forked from this process (pandas
+# loaded) would start high. A small fresh wrapper spawns the command and reports its figures.
+_WRAPPER = """
+import os, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+_, status, usage = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t
+code = os.waitstatus_to_exitcode(status)
+sys.stderr.write(p.stderr.read().decode()[-500:] if code not in (0, 1) else "")
+print(wall, usage.ru_maxrss, code)
+"""
+
+
+def proc(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run a command; (wall seconds, peak RSS of that process in MiB)."""
+    r = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True)
+    wall, rss, code = r.stdout.split()
+    if int(code) not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} failed ({code}): {r.stderr}")
+    return float(wall), int(rss) / 1024
+
+
+def median_proc(cmd: list[str], runs: int, **kw: Any) -> tuple[float, float]:
+    results = [proc(cmd, **kw) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def median_call(fn: Callable[[], Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def pac_excel() -> list[str]:
+    exe = shutil.which("pac-excel")
+    return [exe] if exe else [sys.executable, "-m", "pac_excel.cli"]
+
+
+# ------------------------------------------------------------------------------------ data
+def action_rows(n: int, seed: int = 0) -> list[dict[str, Any]]:
+    cats, statuses = ["Prospection", "Communication", "Fidélisation"], ["Terminé", "En cours", "À faire"]
+    return [dict(action=f"Action {seed}-{i}", owner=f"Owner {i % 7}", category=cats[i % 3], status=statuses[i % 3],
+                 objective="OBJ-1", budget_planned=1000 + i + seed, budget_actual=900 + i,
+                 start=date(2026, 1, 1) + timedelta(days=i % 200), end=date(2026, 3, 1) + timedelta(days=i % 250),
+                 target=100, result=80 + i % 40, indicator="Contacts", steps="Préparer ; réaliser ; relancer")
+            for i in range(n)]
+
+
+def our_plan(path: Path, n: int, team: str = "", seed: int = 0) -> Path:
+    """A plan written by pac-excel itself and filled (the 12-sheet template)."""
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    if not path.exists():
+        generate(path, GenerateOptions(actions=n, force=True, year=2026),
+                 PlanData(team=team, as_of=date(2026, 11, 16), actions=action_rows(n, seed)))
+    return path
+
+
+def big_plan(path: Path, n: int) -> Path:
+    """A large plan on one sheet, streamed with xlsxwriter's constant_memory mode (our own
+    generator holds a whole workbook in memory; the scenario measures reading, not writing)."""
+    if path.exists():
+        return path
+    import xlsxwriter
+
+    from pac_excel import schema
+
+    cols = ["action", "owner", "category", "status", "objective", "budget_planned", "budget_actual", "start", "end",
+            "target", "result", "indicator", "steps"]
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Plan d’actions")
+    dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, [schema.ACTIONS.column(c).label("fr") for c in cols])
+    for r, row in enumerate(action_rows(n), 1):
+        for c, key in enumerate(cols):
+            v = row[key]
+            if isinstance(v, date):
+                ws.write_datetime(r, c, v, dfmt)
+            else:
+                ws.write(r, c, v)
+    wb.close()
+    return path
+
+
+# ------------------------------------------------------------------------------------ scenarios
+Row = tuple[str, str, str, str, bool | None]  # scenario, measure, value, goal, met
+
+
+def s1_startup(cfg: dict[str, int]) -> list[Row]:
+    runs = max(cfg["runs"] * 2, 1)
+    click_t, _ = median_proc([sys.executable, "-c", "import click"], runs)
+    out: list[Row] = [("1 start-up", "python -c 'import click'", f"{click_t * 1000:.0f} ms", "reference", None)]
+    for arg in ("--version", "--help"):
+        t, _ = median_proc(pac_excel() + [arg], runs)
+        out.append(("1 start-up", f"pac-excel {arg}", f"{t * 1000:.0f} ms ({t / click_t:.2f}×)", "≤ 2× click",
+                    t <= 2 * click_t))
+    return out
+
+
+def s2_new(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    t, rss = median_proc(pac_excel() + ["new", str(tmp / "new.xlsx"), "--force"], cfg["runs"])
+    return [("2 new", "pac-excel new (whole process)", f"{t:.2f} s, {rss:.0f} MiB", "< 0.5 s", t < 0.5)]
+
+
+def _floor(path: Path, part: str) -> None:
+    import xml.parsers.expat
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for name in (part, "xl/sharedStrings.xml"):
+            if name in z.namelist():
+                p = xml.parsers.expat.ParserCreate()
+                p.Parse(z.read(name), True)
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    from pac_excel.read.workbook import _ooxml_layout
+
+    return _ooxml_layout(path)[1][sheet]
+
+
+def s3_analyze_plan(cfg: dict[str, int]) -> list[Row]:
+    import pandas as pd
+
+    from pac_excel import schema
+    from pac_excel.analyze import analyze
+    from pac_excel.read.tables import find_table
+    from pac_excel.read.workbook import open_workbook
+
+    n, runs = cfg["plan"], cfg["runs"]
+    path = our_plan(CACHE / f"plan_{n}.xlsx", n)
+    sheet = schema.sheet_name("actions", "fr")
+    part = _sheet_part(path, sheet)
+
+    def read() -> None:
+        wb = open_workbook(path)
+        try:
+            find_table(wb, schema.ACTIONS, "action", [sheet])
+        finally:
+            wb.close()
+
+    floor = median_call(lambda: _floor(path, part), runs)
+    reading = median_call(read, runs)
+    whole = median_call(lambda: analyze(path), runs)
+    pandas_t = median_call(lambda: pd.read_excel(path, sheet_name=sheet, header=3, engine="openpyxl"), runs)
+    proc_t, _ = median_proc(pac_excel() + ["analyze", str(path), "--as-of", AS_OF, "--format", "json"], runs)
+    return [
+        ("3 analyze 1k", f"floor: unzip + expat of the sheet ({n:,} actions)", f"{floor * 1000:.0f} ms", "reference", None),
+        ("3 analyze 1k", "reading (calamine + XML scan + table detection)", f"{reading * 1000:.0f} ms "
+         f"({reading / floor:.1f}× floor)", "≤ 2× floor", reading <= 2 * floor),
+        ("3 analyze 1k", "analyze() in process", f"{whole * 1000:.0f} ms ({whole / floor:.1f}× floor)", "", None),
+        ("3 analyze 1k", "pd.read_excel(engine='openpyxl'), same sheet", f"{pandas_t * 1000:.0f} ms "
+         f"({pandas_t / whole:.1f}× analyze())", "analyze ≥ 5× faster", pandas_t >= 5 * whole),
+        ("3 analyze 1k", "pac-excel analyze --format json (whole process)", f"{proc_t:.2f} s", "", None),
+    ]
+
+
+def s4_analyze_big(cfg: dict[str, int]) -> list[Row]:
+    n = cfg["big"]
+    path = big_plan(CACHE / f"big_{n}.xlsx", n)
+    t, rss = median_proc(pac_excel() + ["analyze", str(path), "--as-of", AS_OF, "--format", "json"],
+                         max(1, cfg["runs"] // 2))
+    return [("4 analyze 100k", f"pac-excel analyze, {n:,} actions (whole process)", f"{t:.1f} s, {rss:.0f} MiB",
+             "≤ 400 MiB", rss <= 400)]
+
+
+ANALYST = ("import sys, glob, pandas as pd\n"
+           "files = sorted(glob.glob(sys.argv[1] + '/*.xlsx'))\n"
+           "pd.concat(pd.read_excel(f, sheet_name='Plan d’actions', header=3, engine=sys.argv[2]) for f in files)"
+           ".to_excel(sys.argv[3])\n")
+
+
+def s5_consolidate(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    k, n, runs = cfg["teams"], cfg["team_rows"], max(1, cfg["runs"] // 2 + 1)
+    folder = CACHE / f"teams_{k}x{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(k):
+        our_plan(folder / f"team{i:03d}.xlsx", n, team=f"Team {i}", seed=i)
+    script = tmp / "analyst.py"
+    script.write_text(ANALYST, encoding="utf-8")
+    ours, rss = median_proc(pac_excel() + ["consolidate", str(folder), "-o", str(tmp / "ours.xlsx"), "--force"], runs)
+    out: list[Row] = [("5 consolidate", f"pac-excel consolidate, {k} files × {n} actions", f"{ours:.2f} s, {rss:.0f} MiB",
+                       "", None)]
+    for engine in ("openpyxl", "calamine"):
+        t, _ = median_proc([sys.executable, str(script), str(folder), engine, str(tmp / f"{engine}.xlsx")], runs)
+        goal = "ours ≥ 5× faster" if engine == "openpyxl" else "for reference"
+        out.append(("5 consolidate", f"analyst's script, pandas + {engine}", f"{t:.2f} s ({t / ours:.1f}× ours)", goal,
+                    t >= 5 * ours if engine == "openpyxl" else None))
+    return out
+
+
+def s6_generate_big(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    n = cfg["generate"]
+    t, rss = median_proc(pac_excel() + ["new", str(tmp / "big.xlsx"), "--actions", str(n), "--force"], 1)
+    return [("6 generate 100k", f"pac-excel new --actions {n:,}", f"{t:.1f} s, {rss:.0f} MiB", "≤ 150 MiB",
+             rss <= 150)]
+
+
+# ------------------------------------------------------------------------------------ report
+def machine() -> str:
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{m} {version(m)}" for m in ("pac-excel", "xlsxwriter", "openpyxl", "python-calamine", "pandas",
+                                                   "click", "rich"))
+    return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; {libs}"
+
+
+def render(rows: list[Row]) -> str:
+    lines = ["| scenario | measure | median | goal | met |", "|---|---|---:|---|:---:|"]
+    for scen, what, value, goal, met in rows:
+        mark = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {scen} | {what} | {value} | {goal} | {mark} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, one run (used by the tests)")
+    ap.add_argument("--only", default="1,2,3,4,5,6", help="scenarios to run, e.g. 1,3")
+    args = ap.parse_args(argv)
+    cfg = QUICK if args.quick else FULL
+    global CACHE
+    if args.quick:
+        CACHE = CACHE / "quick"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    only = {int(x) for x in args.only.split(",")}
+    import tempfile
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="pac-bench-") as t:
+        tmp = Path(t)
+        for num, fn in ((1, lambda: s1_startup(cfg)), (2, lambda: s2_new(cfg, tmp)), (3, lambda: s3_analyze_plan(cfg)),
+                        (4, lambda: s4_analyze_big(cfg)), (5, lambda: s5_consolidate(cfg, tmp)),
+                        (6, lambda: s6_generate_big(cfg, tmp))):
+            if num in only:
+                rows += fn()
+                print(f"scenario {num} done", file=sys.stderr, flush=True)
+    print(f"Machine: {machine()}\n")
+    print(render(rows))
+    missed = [r for r in rows if r[4] is False]
+    print(f"\n{len([r for r in rows if r[4]])} goals met, {len(missed)} missed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
