@@ -30,7 +30,7 @@ _VOLUME = re.compile(r"(\d[\d\s\u00a0\u202f]*)\s*(appels?|coups? de fil|e-?mails
 STAGES = {"startup": 3, "growth": 2}
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     sheet: str
     row: int  # 1-based
@@ -66,7 +66,7 @@ class Action:
                 "variance": self.variance, "attainment": self.attainment, "late": self.late}
 
 
-@dataclass
+@dataclass(slots=True)
 class Kpi:
     sheet: str
     row: int
@@ -189,7 +189,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
         raise PlanReadError("read.no_table", path=path)
     problems: list[Problem] = list(table.problems)
     own = meta is not None
-    actions = [_read_action(table, row, wb, problems, own) for row in table.rows]
+    reader = _row_reader(table, wb, problems)
+    actions = [_read_action(table, row, wb, problems, own, reader) for row in table.rows]
     columns = set(table.columns)
     wanted = ("owner", "budget_planned", "end") if "target" not in columns and "steps" not in columns and \
         table.sheet.name in [schema.sheet_name("tasks", lang) for lang in schema.LANGS] else \
@@ -263,15 +264,57 @@ def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, p
     return value
 
 
-def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Problem], own: bool) -> Action:
+#: Action attribute ← action column key
+_ACTION_FIELDS = (("action", "action"), ("owner", "owner"), ("category", "category"), ("status", "status"),
+                  ("objective", "objective"), ("budget_planned", "budget_planned"), ("budget_actual", "budget_actual"),
+                  ("revenue_expected", "revenue_expected"), ("revenue_actual", "revenue_actual"), ("start", "start"),
+                  ("end", "end"), ("target", "target"), ("result", "result"), ("indicator", "indicator"),
+                  ("steps", "steps"), ("means", "means"), ("analysis", "variance_analysis"))
+_TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
+_NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
+
+
+def _row_reader(table: FoundTable, wb: Workbook, problems: list[Problem]) -> Any:
+    """Compile, once per table, how each action field is read: clean values (text in a text
+    column, a number in a number column, a date in a date column) take a fast path; anything
+    else goes through the full parsers, which report what they cannot read."""
+    plan = []
+    for attr, key in _ACTION_FIELDS:
+        kind = table.tdef.column(key).kind
+        default = "" if kind in _TEXT_KINDS else None
+        plan.append((attr, key, kind, default, key in table.columns))
+    errors = table.sheet.errors
+    columns = table.columns
+
+    def read(dr: Any) -> dict[str, Any]:
+        v, r = dr.values, dr.index
+        out: dict[str, Any] = {}
+        for attr, key, kind, default, present in plan:
+            if not present:
+                out[attr] = default
+                continue
+            raw = v.get(key, "")
+            if errors and (r, columns[key]) in errors:
+                out[attr] = _read_value(table, r, key, raw, wb, problems)
+            elif raw == "" or raw is None:
+                out[attr] = default
+            elif kind in _TEXT_KINDS and type(raw) is str:
+                out[attr] = raw.strip()
+            elif kind in _NUMBER_KINDS and type(raw) is float:
+                out[attr] = raw
+            elif kind is Kind.DATE and type(raw) is date:
+                out[attr] = raw
+            else:
+                out[attr] = _read_value(table, r, key, raw, wb, problems)
+        return out
+
+    return read
+
+
+def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Problem], own: bool,
+                 reader: Any = None) -> Action:
     v = dr.values
     r = dr.index
-
-    def get(key: str) -> Any:
-        if key not in table.columns:
-            return None if table.tdef.column(key).kind not in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE) else ""
-        return _read_value(table, r, key, v.get(key, ""), wb, problems)
-
     if own and table.sheet.formulas is not None:
         for c in table.tdef.columns:
             if c.computed and c.key in table.columns:
@@ -279,21 +322,16 @@ def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Proble
                 if pos not in table.sheet.formulas and v.get(c.key) not in ("", None) and pos not in table.sheet.errors:
                     problems.append(Problem("computed_overwritten", table.sheet.name, table.cell(r, c.key),
                                             {"column": c.label("fr")}))
-    for c in table.tdef.columns:  # error values in computed cells too
-        if c.computed and c.key in table.columns:
-            err = table.sheet.errors.get((r, table.columns[c.key]))
-            if err:
-                problems.append(Problem("error_value", table.sheet.name, table.cell(r, c.key), {"value": err}))
-    status = get("status")
-    return Action(
-        sheet=table.sheet.name, row=r + 1, action=get("action"), owner=get("owner"), category=get("category"),
-        status=status, objective=get("objective"),
-        budget_planned=get("budget_planned"), budget_actual=get("budget_actual"),
-        revenue_expected=get("revenue_expected"), revenue_actual=get("revenue_actual"),
-        start=get("start"), end=get("end"), target=get("target"), result=get("result"),
-        indicator=get("indicator"), steps=get("steps"), means=get("means"), analysis=get("variance_analysis"),
-        status_key=schema.STATUS.key_of(status) if status else None,
-    )
+    if table.sheet.errors:
+        for c in table.tdef.columns:  # error values in computed cells too
+            if c.computed and c.key in table.columns:
+                err = table.sheet.errors.get((r, table.columns[c.key]))
+                if err:
+                    problems.append(Problem("error_value", table.sheet.name, table.cell(r, c.key), {"value": err}))
+    fields = (reader or _row_reader(table, wb, problems))(dr)
+    status = fields["status"]
+    return Action(sheet=table.sheet.name, row=r + 1, **fields,
+                  status_key=schema.STATUS.key_of(status) if status else None)
 
 
 def _derive(a: Action, as_of: date, columns: set[str]) -> None:

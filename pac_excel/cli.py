@@ -268,9 +268,9 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
 def _emit(result, fmt: str, lang: str) -> None:
     out = click.get_text_stream("stdout")
     if fmt == "json":
-        import json
+        from .report.jsonout import write_analysis
 
-        out.write(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2) + "\n")
+        write_analysis(result, out, lang)
     elif fmt == "csv":
         from .report.csvout import write_actions
 

@@ -428,3 +428,9 @@ def test_own_workbooks_of_every_template_and_language(tmp_path, template, lang):
     assert res.totals()["budget_planned"] == _sum(r.get("budget") for r in rows)
     assert res.totals()["late"] == sum(r["deadline"] < AS_OF and r["status"] != st["done"] for r in rows)
     assert res.totals()["done"] == 1
+
+
+def test_streamed_json_equals_the_dict_contract(corpus):
+    res = analyze(corpus["trame.xlsx"], as_of=AS_OF)
+    r = CliRunner().invoke(main, ["analyze", str(corpus["trame.xlsx"]), "--as-of", "2026-11-16", "--format", "json"])
+    assert json.loads(r.output) == json.loads(json.dumps(res.to_dict()))

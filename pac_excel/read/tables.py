@@ -67,10 +67,30 @@ def is_total_label(value: Any) -> bool:
             and bool(_TOTAL.match(normalize_label(value))))
 
 
-@dataclass
+class RowValues:
+    """A row's raw values by column key: a view over calamine's row, nothing copied (a
+    100,000-row plan would otherwise hold a dict per row)."""
+
+    __slots__ = ("row", "columns")
+
+    def __init__(self, row: list[Any], columns: dict[str, int]) -> None:
+        self.row, self.columns = row, columns
+
+    def get(self, key: str, default: Any = "") -> Any:
+        c = self.columns.get(key)
+        return self.row[c] if c is not None and c < len(self.row) else default
+
+    def __getitem__(self, key: str) -> Any:
+        return self.get(key)
+
+    def items(self) -> Any:
+        return ((k, self.get(k)) for k in self.columns)
+
+
+@dataclass(slots=True)
 class DataRow:
     index: int  # 0-based sheet row
-    values: dict[str, Any]  # column key → raw value
+    values: RowValues | dict[str, Any]  # column key → raw value
 
 
 @dataclass
@@ -165,7 +185,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     anchor_prefixes = {w[:4] for w, k in header_words(tdef).items() if k == anchor}
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
-        values = {k: (row[c] if c < len(row) else "") for k, c in columns.items()}
+        values = RowValues(row, columns)
         if all(values[k] in ("", None) for k in meaningful):
             if stop_at_blank and not any(v not in ("", None) for v in row):
                 break

@@ -66,7 +66,6 @@ class ConsolidatedWriter:
         for a in entry.analysis.actions:
             self.rows += 1
             r = self.rows
-            d = a.__dict__
             for col, k in enumerate(ACTION_KEYS):
                 if k == "team":
                     v: Any = team
@@ -75,7 +74,7 @@ class ConsolidatedWriter:
                 elif k == "late":
                     v = None if a.late is None else yes if a.late else no
                 else:
-                    v = d.get(k)
+                    v = getattr(a, k, None)
                 writers[col](r, col, v)
 
     def finish(self, c: Consolidation) -> None:
@@ -189,7 +188,7 @@ def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, header
 def _kpis(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
     headers = [schema.ACTIONS.column("team").label(lang)] + [schema.KPIS.column(k).label(lang) for k in KPI_KEYS]
     kinds = ["t"] + [_kind(k, schema.KPIS) for k in KPI_KEYS]
-    rows = [[f.team] + [k.__dict__[key] for key in KPI_KEYS] for f, k in c.kpis()]
+    rows = [[f.team] + [getattr(k, key) for key in KPI_KEYS] for f, k in c.kpis()]
     _table_sheet(wb, fm, schema.KPIS.sheet(lang), "T_Consolidation_KPI", headers, [16, 30, 10, 12, 12, 12, 12, 11],
                  rows, kinds)
 
