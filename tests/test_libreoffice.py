@@ -169,6 +169,11 @@ def recalculated(lo_available, tmp_path_factory):
         inputs[f"typed_{lang}"] = src / f"typed_{lang}.xlsx"
     for name in ("pac_formation_rh", "trame_piscines"):
         inputs[name] = ROOT / "samples" / f"{name}.xlsx"
+    from pac_excel import GenerateOptions, PlanData, generate
+    from pac_excel.generator.tablesheet import LARGE_TABLE_ROWS
+
+    generate(src / "large.xlsx", GenerateOptions(actions=LARGE_TABLE_ROWS + 1), PlanData(actions=action_rows("fr")))
+    inputs["large"] = src / "large.xlsx"
     blank = make(src, "objectif_model.xlsx", template="objectif")
     fill_objectif(blank, src / "objectif_typed.xlsx")
     inputs["objectif_typed"] = src / "objectif_typed.xlsx"
@@ -403,3 +408,35 @@ def test_samples_carry_the_right_cached_values_for_readers_that_do_not_recalcula
         latest = [k[m] for m in schema.MONTH_KEYS if m in k][-1]
         assert g["latest"] == approx(latest)
         assert g["attainment"] == approx((latest - k["initial"]) / (k["target"] - k["initial"]))
+
+
+def test_large_plan_mode_computes_the_same(recalculated):
+    """Above LARGE_TABLE_ROWS, empty cells take their column's format and xlsxwriter's overlap
+    record is skipped: the workbook must still recalculate cleanly and the same way."""
+    from pac_excel.generator.tablesheet import LARGE_TABLE_ROWS
+
+    wb = recalculated["large"]
+    assert error_cells(wb) == []
+    typed = action_rows("fr")
+    ws = wb[schema.sheet_name("actions", "fr")]
+    got = read_rows(ws, 4, schema.ACTIONS.columns, "fr", LARGE_TABLE_ROWS + 1)
+    for r, g in zip(typed, got):
+        for key, want in expect_action(r, "fr").items():
+            assert (is_blank(g[key]) if want is None else g[key] == (want if isinstance(want, str) else approx(want)))
+    assert all(is_blank(g["variance"]) and is_blank(g["late"]) for g in got[len(typed):])
+
+
+def test_large_plan_structure(tmp_path):
+    from pac_excel.generator.tablesheet import LARGE_TABLE_ROWS
+
+    path = make(tmp_path, "large.xlsx", actions=LARGE_TABLE_ROWS + 1)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.sheet_name("actions", "fr")]
+    assert ws.tables["T_Actions"].ref.endswith(str(4 + LARGE_TABLE_ROWS + 1))
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    budget = headers.index("Budget prévu")
+    letter = openpyxl.utils.get_column_letter(budget + 1)
+    style = wb._cell_styles[ws.column_dimensions[letter].style_id] if hasattr(wb, "_cell_styles") else None
+    assert style is not None and not wb._protections[style.protectionId].locked  # empty inputs stay editable
+    variance = headers.index("Écart")
+    assert all(isinstance(row[variance].value, str) and row[variance].value.startswith("=") for row in rows)
