@@ -201,6 +201,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
                                     {"value": schema.ACTIONS.column(key).label("fr")}))
     for a in actions:
         _derive(a, as_of, columns)
+    if own:
+        _check_overwritten(table, actions, wb, problems)
     _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems)
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
@@ -282,19 +284,19 @@ def _row_reader(table: FoundTable, wb: Workbook, problems: list[Problem]) -> Any
     for attr, key in _ACTION_FIELDS:
         kind = table.tdef.column(key).kind
         default = "" if kind in _TEXT_KINDS else None
-        plan.append((attr, key, kind, default, key in table.columns))
+        plan.append((attr, key, kind, default, table.columns.get(key, -1)))
     errors = table.sheet.errors
-    columns = table.columns
 
     def read(dr: Any) -> dict[str, Any]:
         v, r = dr.values, dr.index
+        row = v.row if hasattr(v, "row") else None  # a raw calamine row (fast), or a dict
         out: dict[str, Any] = {}
-        for attr, key, kind, default, present in plan:
-            if not present:
+        for attr, key, kind, default, col in plan:
+            if col < 0:
                 out[attr] = default
                 continue
-            raw = v.get(key, "")
-            if errors and (r, columns[key]) in errors:
+            raw = (row[col] if col < len(row) else "") if row is not None else v.get(key, "")
+            if errors and (r, col) in errors:
                 out[attr] = _read_value(table, r, key, raw, wb, problems)
             elif raw == "" or raw is None:
                 out[attr] = default
@@ -315,13 +317,6 @@ def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Proble
                  reader: Any = None) -> Action:
     v = dr.values
     r = dr.index
-    if own and table.sheet.formulas is not None:
-        for c in table.tdef.columns:
-            if c.computed and c.key in table.columns:
-                pos = (r, table.columns[c.key])
-                if pos not in table.sheet.formulas and v.get(c.key) not in ("", None) and pos not in table.sheet.errors:
-                    problems.append(Problem("computed_overwritten", table.sheet.name, table.cell(r, c.key),
-                                            {"column": c.label("fr")}))
     if table.sheet.errors:
         for c in table.tdef.columns:  # error values in computed cells too
             if c.computed and c.key in table.columns:
@@ -332,6 +327,40 @@ def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Proble
     status = fields["status"]
     return Action(sheet=table.sheet.name, row=r + 1, **fields,
                   status_key=schema.STATUS.key_of(status) if status else None)
+
+
+def _differs(stored: Any, computed: Any) -> bool:
+    if stored in ("", None):
+        return computed is not None
+    if isinstance(stored, (int, float)) and isinstance(computed, (int, float)):
+        return abs(stored - computed) > 1e-9 * max(1.0, abs(computed))
+    return True
+
+
+def _check_overwritten(table: FoundTable, actions: list[Action], wb: Workbook, problems: list[Problem]) -> None:
+    """Computed cells a person typed over. Only a cell whose stored value differs from what the
+    inputs give can have been overwritten: the sheet's formula cells are scanned only then."""
+    keys = [k for k in ("variance", "attainment", "budget_variance", "roi", "late") if k in table.columns]
+    suspects = []
+    for dr, a in zip(table.rows, actions):
+        for k in keys:
+            stored = dr.values.get(k)
+            if k == "late":
+                if stored not in ("", None) and a.late is None:
+                    suspects.append((dr.index, k))
+                continue
+            if _differs(stored, getattr(a, k)):
+                suspects.append((dr.index, k))
+    if not suspects:
+        return
+    sheet = wb.sheet(table.sheet.name, structure=True, formulas=True)
+    if not sheet.formulas:
+        return  # not an OOXML file, or no formula at all: nothing to tell
+    for r, k in suspects:
+        pos = (r, table.columns[k])
+        if pos not in sheet.formulas and pos not in sheet.errors and table.sheet.value(*pos) not in ("", None):
+            problems.append(Problem("computed_overwritten", table.sheet.name, table.cell(r, k),
+                                    {"column": table.tdef.column(k).label("fr")}))
 
 
 def _derive(a: Action, as_of: date, columns: set[str]) -> None:

@@ -157,8 +157,7 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
     if best is None:
         return None
     _, _, name, r = best
-    return _read_table(wb, tdef, name, r, anchor, stop_at_blank,
-                       formulas=any(c.computed for c in tdef.columns) and tdef.key == "actions")
+    return _read_table(wb, tdef, name, r, anchor, stop_at_blank)
 
 
 def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor: str,

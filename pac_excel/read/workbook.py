@@ -81,12 +81,13 @@ class Workbook:
             except Exception as exc:  # calamine's own error family
                 raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
             sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden)
-        if structure and not sh.scanned:
+        if structure and (not sh.scanned or (formulas and sh.formulas is None)):
             sh.scanned = True
             suffix = self.path.suffix.lower()
             if name in self._xml_paths:
-                sh.formulas, sh.errors = _scan_cells(self.part(self._xml_paths[name]),
-                                                     formulas=formulas and self.meta() is not None)
+                want = formulas and self.meta() is not None
+                found, sh.errors = _scan_cells(self.part(self._xml_paths[name]), formulas=want)
+                sh.formulas = found if want else None  # None: not scanned for formulas
             elif suffix == ".ods":
                 sh.errors = _scan_ods_errors(self.path, name)
             elif suffix == ".xls":
