@@ -14,7 +14,7 @@ from typing import Any
 from . import compute, schema
 from .i18n import money
 from .problems import Problem
-from .read.tables import FoundTable, a1, find_table
+from .read.tables import FoundTable, a1, find_table, is_subtotal_label
 from .read.values import as_text, parse_date, parse_number
 from .read.workbook import PlanReadError, Workbook, open_workbook
 from .schema import Kind
@@ -28,6 +28,11 @@ _VOLUME = re.compile(r"(\d[\d\s\u00a0\u202f]*)\s*(appels?|coups? de fil|e-?mails
                      r"relances?|visites?|calls?|emails?|letters?|contacts? a (?:appeler|contacter))"
                      r"(\s*(?:par|/|per)\s*(mois|semaine|month|week))?")
 STAGES = {"startup": 3, "growth": 2}
+
+
+#: the keys of an action in the JSON contract, in order
+ACTION_JSON_KEYS = ("sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
+                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late")
 
 
 @dataclass(slots=True)
@@ -100,13 +105,13 @@ class Analysis:
         if key not in self.columns:
             return None  # an absent column is unknown, not 0
         vals = [getattr(a, key) for a in (self.actions if actions is None else actions)]
-        return _money(math.fsum(v for v in vals if v is not None))
+        return _cents(math.fsum(v for v in vals if v is not None))
 
     def totals(self) -> dict[str, Any]:
         bp, ba = self._sum("budget_planned"), self._sum("budget_actual")
         variance = None
         if "budget_planned" in self.columns and "budget_actual" in self.columns:
-            variance = _money(math.fsum(a.budget_variance for a in self.actions if a.budget_variance is not None))
+            variance = _cents(math.fsum(a.budget_variance for a in self.actions if a.budget_variance is not None))
         return {
             "actions": len(self.actions),
             "budget_planned": bp, "budget_actual": ba, "budget_variance": variance,
@@ -143,7 +148,7 @@ class Analysis:
     def actions_frame(self) -> Any:
         import pandas as pd
 
-        return pd.DataFrame([a.to_dict() for a in self.actions], columns=self._action_columns())
+        return pd.DataFrame([a.to_dict() for a in self.actions], columns=list(ACTION_JSON_KEYS))
 
     def kpis_frame(self) -> Any:
         import pandas as pd
@@ -151,17 +156,14 @@ class Analysis:
         return pd.DataFrame([k.to_dict() for k in self.kpis],
                             columns=["name", "type", "direction", "initial", "target", "latest", "attainment"])
 
-    @staticmethod
-    def _action_columns() -> list[str]:
-        return ["sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
-                "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late"]
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _money(v: float) -> float:
+def _cents(v: float) -> float:
+    """An amount rounded to the cent (sums of floats drift by 1e-12)."""
     return round(v, 2) + 0.0
 
 
@@ -441,18 +443,12 @@ def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> N
             sums = []
             for rows in (t.block, t.before):
                 vals = [parse_number(r.values.get(key))[0] for r in rows]
-                sums.append(_money(math.fsum(v for v in vals if v is not None)))
+                sums.append(_cents(math.fsum(v for v in vals if v is not None)))
             if not any(abs(stated - s) < 0.005 for s in sums):
-                expected = sums[0] if normalize_sub(t.label) else sums[1]
+                expected = sums[0] if is_subtotal_label(t.label) else sums[1]
                 problems.append(Problem("total_mismatch", table.sheet.name, table.cell(t.index, key),
                                         {"value": money(stated), "expected": money(expected),
                                          "column": table.tdef.column(key).label("fr")}))
-
-
-def normalize_sub(label: str) -> bool:
-    from .schema import normalize_label
-
-    return normalize_label(label).startswith(("sous", "subtotal"))
 
 
 def _read_kpis(wb: Workbook, problems: list[Problem], own: bool, actions: FoundTable) -> list[Kpi]:

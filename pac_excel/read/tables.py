@@ -62,6 +62,11 @@ def _prefix(value: str) -> str:
     return normalize_label(value[:4])[:4]
 
 
+def is_subtotal_label(label: str) -> bool:
+    """A "Sous-total" closes a block; a "TOTAL" closes the table."""
+    return normalize_label(label).startswith(("sous", "subtotal"))
+
+
 def is_total_label(value: Any) -> bool:
     return (isinstance(value, str) and _prefix(value) in _TOTAL_PREFIXES
             and bool(_TOTAL.match(normalize_label(value))))
@@ -204,7 +209,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
         if is_total_label(label):
             found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
             block = []
-            after_total = after_total or not normalize_label(str(label)).startswith(("sous", "subtotal"))
+            after_total = after_total or not is_subtotal_label(str(label))
             continue
         if after_total and not any(isinstance(values[k], (int, float)) or hasattr(values[k], "year")
                                    for k in meaningful):

@@ -77,10 +77,8 @@ def _rich(a: Analysis, lang: str, out: IO[str], problems_only: bool) -> None:
         table = Table(title=title, title_justify="left", title_style="bold blue")
         for h in headers:
             table.add_column(h, overflow="fold")
-        styles: list[Any] = []
         for r in rows:
             style = "red" if r and r[0] == "error" else "yellow" if r and r[0] == "warning" else None
-            styles.append(style)
             table.add_row(*[str(c) for c in r], style=style)
         if not rows:
             console.print(f"[bold blue]{title}[/]: {tx('rep.none', lang)}")
