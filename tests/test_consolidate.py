@@ -181,6 +181,10 @@ def test_cli_output_agrees_with_json_and_reads_back(folder, tmp_path):
     journal = list(wb["Journal"].iter_rows(min_row=2, values_only=True))
     assert len(journal) == len(d["files"])
     assert len(list(wb["Indicateurs"].iter_rows(min_row=2))) == sum(1 for _ in TEAMS)
+    # LibreOffice loads the (streamed) workbook and keeps its Table
+    lo = openpyxl.load_workbook(convert([out], tmp_path / "lo")[0])
+    assert "T_Consolidation" in lo["Plan d’actions"].tables
+    assert lo["Plan d’actions"].max_row == d["totals"]["actions"] + 1
     # the consolidated workbook is itself a plan pac-excel can analyse
     again = analyze(out, as_of=AS_OF)
     assert again.totals()["actions"] == d["totals"]["actions"]
@@ -214,3 +218,17 @@ def test_all_good_exits_0_and_never_writes_into_inputs(folder, tmp_path):
     assert r.exit_code == 2 and (good / "lyon.xlsx").read_bytes() == before["lyon.xlsx"]
     r = CliRunner().invoke(main, ["consolidate", str(tmp_path / "nothing-here"), "-o", str(tmp_path / "x.xlsx")])
     assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_nothing_readable_still_gives_a_well_formed_workbook(folder, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name in ("half.xlsx", "empty.xlsx"):
+        shutil.copy(folder / name, bad / name)
+    out = tmp_path / "conso.xlsx"
+    r = CliRunner().invoke(main, ["consolidate", str(bad), "-o", str(out)])
+    assert r.exit_code == 1 and out.exists()
+    wb = openpyxl.load_workbook(out)
+    assert [c.value for c in wb["Plan d’actions"][1]][:2] == ["Équipe", "Source"]
+    assert [c.value for c in wb["Journal"][1]][0] == "Fichier"
+    assert len(list(wb["Journal"].iter_rows(min_row=2))) == 2

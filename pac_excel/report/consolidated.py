@@ -45,14 +45,19 @@ class ConsolidatedWriter:
 
         self._out = atomic_output(self.path, force=self.force)
         tmp = self._out.__enter__()
+        # constant_memory: rows go to disk as they are written, so serialising the large Actions
+        # sheet overlaps with reading the next files instead of waiting for close().
         self.wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                 "strings_to_numbers": False})
+                                                 "strings_to_numbers": False, "constant_memory": True})
         self.fm = _formats(self.wb)
         lang = self.lang
         self.summary = self.wb.add_worksheet(tx("rep.sheet.summary", lang))
         self.actions = self.wb.add_worksheet(schema.ACTIONS.sheet(lang))
         self.kinds = [_kind(k) for k in ACTION_KEYS]
         self.writers = [_column_writer(self.actions, k, self.fm) for k in self.kinds]
+        self.headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
+        for col, h in enumerate(self.headers):  # the header row first: rows are streamed in order
+            self.actions.write_string(0, col, h, self.fm["head"])
         self.yes_no = (schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang))
         self.rows = 0
         return self
@@ -80,8 +85,7 @@ class ConsolidatedWriter:
     def finish(self, c: Consolidation) -> None:
         lang, fm, wb = self.lang, self.fm, self.wb
         widths = [16, 26, 34, 18, 14, 12, 11] + [12] * (len(ACTION_KEYS) - 7)
-        headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
-        _finish_table(self.actions, fm, "T_Consolidation", headers, widths, self.rows)
+        _finish_table(self.actions, fm, "T_Consolidation", self.headers, widths, self.rows)
         _kpis(wb, fm, c, lang)
         _journal(wb, fm, c, lang)
         _problems(wb, fm, c, lang)
@@ -162,12 +166,28 @@ def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
 
 def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[str], widths: list[float],
                   n_rows: int) -> None:
-    """The Excel Table over rows already written (a Table's range can be set last)."""
+    """The Excel Table over rows already written, header row included.
+
+    xlsxwriter refuses add_table() in constant_memory mode because it cannot go back to write
+    the header cells; here they were written first, so the guard is lifted for this call. The
+    header strings add_table() stores again are for row 0, already on disk: the row flush only
+    writes the current row, so they are dropped (checked by the tests reading the file back)."""
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
-    ws.add_table(0, 0, max(n_rows, 1), len(headers) - 1, {
-        "name": table_name, "style": "Table Style Light 9",
-        "columns": [{"header": h, "header_format": fm["head"]} for h in headers]})
+    streamed = bool(getattr(ws, "constant_memory", False))
+    ws.constant_memory = False
+    try:
+        ws.add_table(0, 0, max(n_rows, 1), len(headers) - 1, {
+            "name": table_name, "style": "Table Style Light 9",
+            "columns": [{"header": h, "header_format": fm["head"]} for h in headers]})
+    finally:
+        ws.constant_memory = streamed
+    if streamed:
+        if getattr(ws, "previous_row", 0) > 0:
+            ws.table.pop(0, None)  # row 0 is on disk already: drop what add_table stored again
+        else:  # no data rows: row 0 is still the current row; write its header cells again, streamed
+            for col, h in enumerate(headers):
+                ws.write_string(0, col, h, fm["head"])
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -177,6 +197,8 @@ def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[st
 def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
                  rows: list[list[Any]], kinds: list[str]) -> Any:
     ws = wb.add_worksheet(name)
+    for col, h in enumerate(headers):
+        ws.write_string(0, col, h, fm["head"])
     writers = [_column_writer(ws, k, fm) for k in kinds]
     for r, row in enumerate(rows, 1):
         for col, v in enumerate(row):
