@@ -190,6 +190,10 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     if table is None:
         raise PlanReadError("read.no_table", path=path)
     problems: list[Problem] = list(table.problems)
+    if wb.macros:
+        problems.append(Problem("macros_ignored"))
+    if meta:
+        _check_template(meta, problems)
     own = meta is not None
     reader = _row_reader(table, wb, problems)
     actions = [_read_action(table, row, wb, problems, own, reader) for row in table.rows]
@@ -213,6 +217,16 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), sorted(ignored))
+
+
+def _check_template(meta: dict[str, str], problems: list[Problem]) -> None:
+    from .templates import all_templates
+
+    known = {t.id: t.version for t in all_templates()}
+    if known.get(meta.get("template", "")) != meta.get("version"):
+        problems.append(Problem("template_version", None, None,
+                                {"value": f"{meta.get('template')} {meta.get('version', '?')}",
+                                 "expected": ", ".join(f"{k} {v}" for k, v in known.items())}))
 
 
 _TEAM_LABELS = {"equipe", "team", "agence", "branch"}

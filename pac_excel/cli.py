@@ -188,9 +188,11 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
 @click.option("-r", "--recursive", is_flag=True, help="Parcourt aussi les sous-dossiers.")
 @click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui).")
 @click.option("--force", is_flag=True, help="Remplace les sorties si elles existent.")
+@click.option("--timeout", type=click.IntRange(0, 3600), default=60, show_default=True,
+              help="Temps maximal de lecture d'un fichier, en secondes (0 : sans limite).")
 @LANG_OPTION
 def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: Path | None, strict: bool, jobs: int,
-                    recursive: bool, as_of: str | None, force: bool, lang: str) -> None:
+                    recursive: bool, as_of: str | None, force: bool, timeout: int, lang: str) -> None:
     """Consolide les plans de plusieurs équipes (fichiers et dossiers) en un classeur."""
     from .consolidate import collect, consolidate
     from .errors import PacError, UsageError
@@ -227,10 +229,11 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
 
                 with Progress(transient=True) as bar:
                     task = bar.add_task(tx("cons.reading", lang), total=len(files))
-                    result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs,
+                    result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
                                          on_entry=lambda e: (writer.add(e), bar.advance(task)))
             else:
-                result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, on_entry=writer.add)
+                result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
+                                     on_entry=writer.add)
             rejected = len(result.rejected)
             if strict and rejected:
                 raise _Strict

@@ -41,6 +41,10 @@ REJECT_CODES = {
     "read.truncated": "truncated",
     "read.not_spreadsheet": "not_a_spreadsheet",
     "read.unreadable": "unreadable",
+    "read.bomb": "zip_bomb",
+    "read.unsafe": "unsafe_content",
+    "read.timeout": "timeout",
+    "read.too_large": "too_large",
 }
 
 
@@ -192,9 +196,14 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+#: per-file limits: one hostile team file cannot take the batch down
+TIMEOUT_S = 60
+MEMORY_MIB = 1536
+
+
 def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool = False, jobs: int = 2,
                 progress: Callable[[FileEntry], None] | None = None,
-                on_entry: Callable[[FileEntry], None] | None = None) -> Consolidation:
+                on_entry: Callable[[FileEntry], None] | None = None, timeout: int = TIMEOUT_S) -> Consolidation:
     """Read every plan of ``inputs`` (files and folders) and account for each of them.
 
     ``on_entry`` is called in the calling process for each file, in input order, as soon as it
@@ -239,9 +248,9 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         if pool is not None:
             # The analysis is Python-bound: worker processes use the cores that threads cannot;
             # map() keeps the input order, so the output is the same whatever the timing.
-            outcomes = pool.map(_read_one, [e.path for e in todo], [as_of] * len(todo))
+            outcomes = pool.map(_read_one, [e.path for e in todo], [as_of] * len(todo), [timeout] * len(todo))
         else:
-            outcomes = (_read_one(e.path, as_of) for e in todo)
+            outcomes = (_read_one(e.path, as_of, timeout) for e in todo)
         outcome_of = iter(outcomes)  # one outcome per file to read, in the same order
         to_read = {id(e) for e in todo}
         for e in entries:
@@ -256,22 +265,57 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
     return result
 
 
-def _read_one(path: Path, as_of: date) -> tuple[str, Any]:
-    """Analyse one file; the outcome travels between processes as plain data."""
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
+def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S) -> tuple[str, Any]:
+    """Analyse one file within a time limit; the outcome travels between processes as plain data."""
+    import signal
+    import threading
+
+    alarm = timeout > 0 and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    if alarm:
+        signal.alarm(timeout)
     try:
         return "ok", analyze(path, as_of=as_of)
+    except _Timeout:
+        return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
+    except MemoryError:
+        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
     except PacError as err:
         return "pac", (err.key, {k: str(v) for k, v in err.params.items()})
     except Exception as exc:  # a hostile file must never take the batch down
         return "crash", f"{type(exc).__name__}: {exc}"
+    finally:
+        if alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_memory(mib: int) -> None:
+    """Worker processes: an address-space limit turns a runaway file into a MemoryError."""
+    try:
+        import resource
+
+        limit = mib << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def _pool(jobs: int) -> Any:
-    """Processes where the platform forks cheaply; threads elsewhere."""
+    """Processes where the platform forks cheaply (memory-bounded); threads elsewhere."""
     import multiprocessing
 
     if "fork" in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_limit_memory, initargs=(MEMORY_MIB,))
     return ThreadPoolExecutor(max_workers=jobs)
 
 

@@ -38,8 +38,10 @@ TX: dict[str, T] = {
     "err.same_file": T("{path} : le rapport ne peut pas remplacer le fichier analysé.",
                        "{path}: the report cannot replace the file being analysed."),
     "read.missing": T("{path} : fichier introuvable.", "{path}: file not found."),
-    "read.format": T("{path} : format « {suffix} » non pris en charge (xlsx, xlsm, xls, ods).",
-                     "{path}: format “{suffix}” not supported (xlsx, xlsm, xls, ods)."),
+    "read.format": T("{path} : format « {suffix} » non pris en charge ; enregistrez le classeur en .xlsx "
+                     "(formats lus : xlsx, xlsm, xls, ods).",
+                     "{path}: format “{suffix}” not supported; save the workbook as .xlsx "
+                     "(formats read: xlsx, xlsm, xls, ods)."),
     "read.password": T("{path} : classeur protégé par un mot de passe ; enregistrez-le sans mot de passe.",
                        "{path}: workbook protected by a password; save it without one."),
     "read.unreadable": T("{path} : illisible comme classeur ({detail}).", "{path}: unreadable as a workbook ({detail})."),
@@ -49,6 +51,14 @@ TX: dict[str, T] = {
     "read.not_spreadsheet": T("{path} : ce n’est pas un classeur ({kind}).", "{path}: not a workbook ({kind})."),
     "skip.lock_file": T("fichier de verrouillage d’Excel ou de LibreOffice", "Excel or LibreOffice lock file"),
     "skip.duplicate": T("copie identique de {path}", "identical copy of {path}"),
+    "read.bomb": T("{path} : refusé, archive anormale (bombe de décompression ?) : {detail}.",
+                   "{path}: refused, abnormal archive (decompression bomb?): {detail}."),
+    "read.unsafe": T("{path} : refusé, contenu XML dangereux (déclaration DOCTYPE/ENTITY dans {part}).",
+                     "{path}: refused, unsafe XML content (DOCTYPE/ENTITY declaration in {part})."),
+    "read.timeout": T("{path} : abandonné, lecture plus longue que {seconds} s.",
+                      "{path}: given up, reading took longer than {seconds} s."),
+    "read.too_large": T("{path} : abandonné, lecture au-delà de {mib} Mio de mémoire.",
+                        "{path}: given up, reading needed more than {mib} MiB of memory."),
     "read.no_table": T("{path} : aucun tableau d’actions trouvé (en-têtes attendus : Action, Qui, Budget, Date fin…).",
                        "{path}: no action table found (expected headers: Action, Owner, Budget, End date…)."),
     # ---- analysis reports

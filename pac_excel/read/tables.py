@@ -165,6 +165,26 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
     return _read_table(wb, tdef, name, r, anchor, stop_at_blank)
 
 
+def _fill_merged(found: FoundTable, header_row: int) -> None:
+    """A value merged over several rows of the table (an owner over two actions) belongs to
+    each of them: it is copied down, and a warning names the range."""
+    sheet = found.sheet
+    cols = set(found.columns.values())
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 <= header_row or r1 == r0 or not any(c0 <= c <= c1 for c in cols):
+            continue
+        top = sheet.value(r0, c0)
+        for r in range(max(r0, header_row + 1), r1 + 1):
+            row = sheet.rows[r] if r < len(sheet.rows) else None
+            if row is None:
+                continue
+            for c in range(c0, c1 + 1):
+                if c < len(row) and row[c] in ("", None):
+                    row[c] = top
+        found.problems.append(Problem("merged_cells", sheet.name, f"{a1(r0, c0)}:{a1(r1, c1)}",
+                                      {"value": str(top)}))
+
+
 def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor: str,
                 stop_at_blank: bool = False, formulas: bool = False) -> FoundTable:
     sheet = wb.sheet(name, structure=True, formulas=formulas)
@@ -182,6 +202,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
                                           {"value": str(v).strip(), "first": a1(header_row, columns[key])}))
         else:
             columns[key] = c
+    _fill_merged(found, header_row)
     computed = {c.key for c in tdef.columns if c.computed}
     meaningful = [k for k in columns if k not in computed and k != "no"]
     block: list[DataRow] = []
@@ -218,4 +239,9 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
         dr = DataRow(r, values)
         found.rows.append(dr)
         block.append(dr)
+    first_last = (found.rows[0].index, found.rows[-1].index) if found.rows else (0, -1)
+    hidden = [r for r in sheet.hidden_rows if first_last[0] <= r <= first_last[1]]
+    if hidden:
+        found.problems.append(Problem("hidden_rows", sheet.name, a1(hidden[0], found.columns.get(anchor, 0)),
+                                      {"value": str(len(hidden))}))
     return found

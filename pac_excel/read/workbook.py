@@ -31,6 +31,7 @@ class PlanReadError(PacError):
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[ >/]')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _V = re.compile(rb"<v>([^<]*)</v>")
+_HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Sheet:
     formulas: set[tuple[int, int]] | None = None  # 0-based cells holding a formula (OOXML only)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # 0-based cell → "#DIV/0!"
     scanned: bool = False
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)  # 0-based (OOXML)
 
     def value(self, r: int, c: int) -> Any:
         if r < len(self.rows) and c < len(self.rows[r]):
@@ -57,6 +60,7 @@ class Workbook:
     _cal: Any
     _xml_paths: dict[str, str]
     _sheets: dict[str, Sheet] = field(default_factory=dict)
+    macros: bool = False
 
     _zip: zipfile.ZipFile | None = None
 
@@ -77,17 +81,22 @@ class Workbook:
         sh = self._sheets.get(name)
         if sh is None:
             try:
-                rows = self._cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                cs = self._cal.get_sheet_by_name(name)
+                rows = cs.to_python(skip_empty_area=False)
+                merged = list(getattr(cs, "merged_cell_ranges", None) or [])
             except Exception as exc:  # calamine's own error family
                 raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
-            sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden)
+            sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
         if structure and (not sh.scanned or (formulas and sh.formulas is None)):
             sh.scanned = True
             suffix = self.path.suffix.lower()
             if name in self._xml_paths:
                 want = formulas and self.meta() is not None
-                found, sh.errors = _scan_cells(self.part(self._xml_paths[name]), formulas=want)
+                data = self.part(self._xml_paths[name])
+                found, sh.errors = _scan_cells(data, formulas=want)
                 sh.formulas = found if want else None  # None: not scanned for formulas
+                if b'hidden="1"' in data:
+                    sh.hidden_rows = [int(m) - 1 for m in _HIDDEN_ROW.findall(data)]
             elif suffix == ".ods":
                 sh.errors = _scan_ods_errors(self.path, name)
             elif suffix == ".xls":
@@ -111,6 +120,12 @@ def open_workbook(path: str | Path) -> Workbook:
         raise PlanReadError("read.missing", path=path)
     if path.suffix.lower() not in SUPPORTED:
         raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
+    from .guard import Refusal, check_container
+
+    try:
+        macros = check_container(path)
+    except Refusal as r:
+        raise PlanReadError(r.key, path=path, **r.params) from None
     try:
         cal = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
@@ -124,7 +139,7 @@ def open_workbook(path: str | Path) -> Workbook:
     date1904, xml_paths = False, {}
     if path.suffix.lower() in OOXML:
         date1904, xml_paths = _ooxml_layout(path)
-    return Workbook(path, names, hidden, date1904, cal, xml_paths)
+    return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros)
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
