@@ -24,3 +24,12 @@ def col_index(letters: str) -> int:
 def a1(row: int, col: int, absolute: bool = False) -> str:
     d = "$" if absolute else ""
     return f"{d}{col_letter(col)}{d}{row + 1}"
+
+
+#: Excel's limit for the text of one cell; xlsxwriter writes nothing (returns -2) past it
+MAX_CELL_TEXT = 32_767
+
+
+def cell_text(text: str) -> str:
+    """Text that fits in one cell: longer text is cut and ends with "…"."""
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compute, schema
+from .a1 import MAX_CELL_TEXT, cell_text
 from .i18n import money
 from .problems import Problem
 from .read.tables import FoundTable, a1, find_table, is_subtotal_label
@@ -98,6 +99,7 @@ class Analysis:
     problems: list[Problem]
     columns: set[str]  # action columns present in the workbook
     team: str = ""  # the workbook's own team field (Stratégie sheet), if any
+    header_row: int = 0  # 1-based row of the action table's header
     ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
 
     # ---------------------------------------------------------------- figures
@@ -216,7 +218,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
-    return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), sorted(ignored))
+    return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
+                    sorted(ignored))
 
 
 def _check_template(meta: dict[str, str], problems: list[Problem]) -> None:
@@ -318,6 +321,10 @@ def _row_reader(table: FoundTable, wb: Workbook, problems: list[Problem]) -> Any
                 out[attr] = default
             elif kind in _TEXT_KINDS and type(raw) is str:
                 out[attr] = raw.strip()
+                if len(out[attr]) > MAX_CELL_TEXT:
+                    out[attr] = cell_text(out[attr])
+                    problems.append(Problem("text_too_long", table.sheet.name, table.cell(r, key),
+                                            {"value": str(len(raw))}))
             elif kind in _NUMBER_KINDS and type(raw) is float:
                 out[attr] = raw
             elif kind is Kind.DATE and type(raw) is date:

@@ -20,3 +20,13 @@ def lo_available() -> None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
         pytest.skip("LibreOffice (soffice) is not installed on this machine")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The corpus figures, one line, at the end of every run (README records it)."""
+    try:
+        from test_corpus import SUMMARY
+    except ImportError:
+        return
+    for line in SUMMARY:
+        terminalreporter.write_line(f"corpus: {line}")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import schema
+from ..a1 import cell_text
 from ..schema import Column, Kind, TableDef
 from .book import Book, TablePlace, col_letter
 from .formulas import FORMULAS, cached_values
@@ -116,7 +117,7 @@ def _write_value(ws: Any, r: int, col: int, c: Column, value: Any, fmt: Any) -> 
         ws.write_number(r, col, value, fmt)
     else:
         # Text from people is always text: "=..." never becomes a formula.
-        ws.write_string(r, col, str(value), fmt)
+        ws.write_string(r, col, cell_text(str(value)), fmt)
 
 
 def _validations(book: Book, ws: Any, place: TablePlace) -> None:

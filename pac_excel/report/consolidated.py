@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
+from ..a1 import cell_text
 from ..consolidate import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
@@ -126,7 +127,7 @@ def _cell(ws: Any, r: int, c: int, v: Any, kind: str, fm: dict[str, Any]) -> Non
     if v is None or v == "":
         return
     if isinstance(v, str):
-        ws.write_string(r, c, v, fm["t"])
+        ws.write_string(r, c, cell_text(v), fm["t"])
     elif isinstance(v, bool):
         ws.write_string(r, c, v and "1" or "0", fm["t"])
     elif isinstance(v, date):
@@ -144,7 +145,7 @@ def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
 
         def write(r: int, c: int, v: Any) -> None:
             if isinstance(v, str):
-                write_string(r, c, v, fmt)
+                write_string(r, c, cell_text(v), fmt)
             elif v is not None:
                 _cell(ws, r, c, v, kind, fm)
     elif kind == "d":

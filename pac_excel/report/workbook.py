@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..a1 import cell_text
 from ..analyze import Analysis
 from ..fileio import atomic_output
 from ..i18n import tx
@@ -73,7 +74,7 @@ def _write(ws: Any, f: _Formats, r: int, c: int, v: Any, kind: str) -> None:
     if v is None or v == "":
         ws.write_blank(r, c, None, fmt)
     elif isinstance(v, str):
-        ws.write_string(r, c, v, fmt)
+        ws.write_string(r, c, cell_text(v), fmt)
     elif kind == "d":
         ws.write_datetime(r, c, datetime(v.year, v.month, v.day), fmt)
     elif isinstance(v, bool):

@@ -1,0 +1,85 @@
+"""Run the analyzer over corpus files in a fresh process and report, per file, the outcome;
+overall, crashes, hangs and the peak memory. Used by test_corpus.py.
+
+    python tests/corpus_run.py MANIFEST.json  → JSON on stdout
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import signal
+import sys
+import time
+from datetime import date
+
+from pac_excel.analyze import analyze
+from pac_excel.consolidate import REJECT_CODES
+from pac_excel.errors import PacError
+
+LIMIT_S = 30
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Hang
+
+
+def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
+    """Rows holding anything below the header, read independently of the analyzer."""
+    import python_calamine as pc
+
+    rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return sum(1 for row in rows[header_row:] if any(v not in ("", None) for v in row))
+
+
+def peak_rss_mib() -> float:
+    """This process's own peak RSS. ru_maxrss survives exec (a child of a large parent starts
+    high); Linux's VmHWM is reset by exec, so it is preferred where it exists."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    manifest = json.load(open(sys.argv[1], encoding="utf-8"))
+    signal.signal(signal.SIGALRM, _alarm)
+    out = []
+    for item in manifest:
+        res: dict = {"name": item["name"]}
+        t = time.perf_counter()
+        signal.alarm(LIMIT_S)
+        try:
+            a = analyze(item["path"], as_of=date(2026, 11, 16))
+            signal.alarm(0)
+            sheet = a.actions[0].sheet if a.actions else None
+            detected = non_blank_rows_after(item["path"], sheet, a.header_row) if sheet else 0
+            res.update(status="ok", codes=sorted({p.code for p in a.problems}), totals=a.totals(),
+                       owners=sorted({x.owner for x in a.actions}),
+                       owner_budget={k: v["budget_planned"] for k, v in a.group("owner").items()},
+                       objective=a.actions[0].objective if a.actions else None,
+                       starts=[x.start.isoformat() if x.start else None for x in a.actions],
+                       ends=[x.end.isoformat() if x.end else None for x in a.actions],
+                       unaccounted=detected - len(a.actions) - len(a.ignored_rows))
+        except Hang:
+            res.update(status="hang")
+        except PacError as err:
+            signal.alarm(0)
+            res.update(status="rejected", code=REJECT_CODES.get(err.key, err.key), reason=err.message("fr"))
+        except BaseException as exc:  # a crash is what this harness exists to catch
+            signal.alarm(0)
+            res.update(status="crash", error=f"{type(exc).__name__}: {exc}"[:300])
+        res["seconds"] = round(time.perf_counter() - t, 3)
+        out.append(res)
+    json.dump({"results": out, "max_rss_mib": round(peak_rss_mib())}, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
