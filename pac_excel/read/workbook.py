@@ -66,9 +66,14 @@ class Workbook:
 
     def part(self, name: str) -> bytes:
         """One part of the OOXML package, the archive opened once per workbook."""
-        if self._zip is None:
-            self._zip = zipfile.ZipFile(self.path)
-        return self._zip.read(name)
+        import zlib
+
+        try:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.path)
+            return self._zip.read(name)
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise PlanReadError("read.truncated", path=self.path) from exc
 
     def close(self) -> None:
         if self._zip is not None:
@@ -138,7 +143,10 @@ def open_workbook(path: str | Path) -> Workbook:
         pass
     date1904, xml_paths = False, {}
     if path.suffix.lower() in OOXML:
-        date1904, xml_paths = _ooxml_layout(path)
+        try:
+            date1904, xml_paths = _ooxml_layout(path)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError) as exc:
+            raise PlanReadError("read.truncated", path=path) from exc
     return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros)
 
 

@@ -1,0 +1,67 @@
+"""Mutation fuzz: valid workbooks damaged at random (seeded, so reproducible) may only be read
+or rejected with a documented code, never crash or hang (run in a fresh process)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from pac_excel import GenerateOptions, PlanData, generate
+from pac_excel.consolidate import REJECT_CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+N_MUTANTS = 80
+
+
+def mutate(src: Path, dst: Path, rng: random.Random) -> str:
+    """One damage of one kind; returns what was done."""
+    with zipfile.ZipFile(src) as z:
+        entries = {i.filename: z.read(i.filename) for i in z.infolist()}
+    sheets = [n for n in entries if n.startswith("xl/worksheets/sheet") or n == "xl/sharedStrings.xml"]
+    kind = rng.choice(["flip", "drop", "truncate", "garbage", "swap"])
+    target = rng.choice(sheets)
+    data = bytearray(entries[target])
+    if kind == "flip":
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        entries[target] = bytes(data)
+    elif kind == "drop":
+        target = rng.choice(list(entries))
+        del entries[target]
+    elif kind == "truncate":
+        entries[target] = bytes(data[: rng.randrange(len(data))])
+    elif kind == "garbage":
+        at = rng.randrange(len(data))
+        entries[target] = bytes(data[:at]) + rng.choice([b"<c r=\"ZZZ9\"><v>x</v>", b"</row>", b"<<>>", b"\x00\xff",
+                                                         b'<c r="A1" t="e"><v>#REF!</v></c>']) + bytes(data[at:])
+    else:  # swap two parts
+        a, b = rng.sample(sheets, 2) if len(sheets) > 1 else (target, target)
+        entries[a], entries[b] = entries[b], entries[a]
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in entries.items():
+            z.writestr(name, content)
+    return f"{kind} {target}"
+
+
+def test_damaged_workbooks_never_crash(tmp_path):
+    rows = [dict(action=f"A{i}", owner="Ann", budget_planned=100 + i, objective="OBJ-1") for i in range(20)]
+    src = generate(tmp_path / "valid.xlsx", GenerateOptions(actions=25), PlanData(actions=rows))
+    rng = random.Random(20261122)
+    manifest = []
+    for i in range(N_MUTANTS):
+        dst = tmp_path / f"mutant{i:03d}.xlsx"
+        manifest.append({"name": f"{i}: {mutate(src, dst, rng)}", "path": str(dst)})
+    (tmp_path / "m.json").write_text(json.dumps(manifest), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "corpus_run.py"), str(tmp_path / "m.json")],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    results = json.loads(r.stdout)["results"]
+    bad = [x for x in results if x["status"] in ("crash", "hang")]
+    assert bad == [], "\n".join(f"{x['name']}: {x.get('error')}" for x in bad)
+    documented = set(REJECT_CODES.values())
+    assert all(x["code"] in documented for x in results if x["status"] == "rejected")
+    assert any(x["status"] == "ok" for x in results) and any(x["status"] == "rejected" for x in results)
