@@ -173,7 +173,7 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
     else:
         from .report.text import render
 
-        render(result, msg_lang, click.get_text_stream("stdout"), problems_only=True)
+        render(result, msg_lang, sys.stdout, problems_only=True)
     sys.exit(1 if result.errors() else 0)
 
 
@@ -219,7 +219,7 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     class _Strict(Exception):
         pass
 
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     show_bar = stderr.isatty() and len(files) > 5 and fmt == "text"
     try:
         # The consolidated workbook is written while the next files are read.
@@ -269,7 +269,7 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
 
 
 def _emit(result, fmt: str, lang: str) -> None:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         from .report.jsonout import write_analysis
 
