@@ -15,6 +15,7 @@ from ..a1 import cell_text
 from ..consolidate import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
+from . import TOTAL_FIGURES
 
 #: the action columns of the consolidated table, in order (schema keys)
 ACTION_KEYS = ("team", "source", "action", "owner", "category", "status", "objective", "budget_planned",
@@ -246,11 +247,7 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
     skipped = len(c.files) - ok - rej
     ws.write_string(1, 0, t("cons.files_line").format(ok=ok, rejected=rej, skipped=skipped), fm["note"])
     tot = c.totals()
-    figures = [("kpi.actions", tot["actions"], "n"), ("kpi.done", tot["done"], "n"), ("kpi.late", tot["late"], "n"),
-               ("kpi.budget_planned", tot["budget_planned"], "m"), ("kpi.budget_actual", tot["budget_actual"], "m"),
-               ("kpi.budget_variance", tot["budget_variance"], "m"),
-               ("kpi.revenue_expected", tot["revenue_expected"], "m"),
-               ("kpi.revenue_actual", tot["revenue_actual"], "m")]
+    figures = [(label, tot[key], kind) for label, key, kind in TOTAL_FIGURES]
     for i, (key, v, kind) in enumerate(figures):
         ws.write_string(3 + i, 0, t(key), fm["t"])
         _cell(ws, 3 + i, 1, v, kind, fm)

@@ -6,6 +6,7 @@ from typing import IO, Any
 
 from ..analyze import Analysis
 from ..i18n import money, tx
+from . import TOTAL_FIGURES
 
 WORST = 5
 
@@ -22,13 +23,9 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
     out = []
     if not problems_only:
         tot = a.totals()
-        out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")], [
-            [t("kpi.actions"), str(tot["actions"])], [t("kpi.done"), str(tot["done"])], [t("kpi.late"), str(tot["late"])],
-            [t("kpi.budget_planned"), money(tot["budget_planned"])], [t("kpi.budget_actual"), money(tot["budget_actual"])],
-            [t("kpi.budget_variance"), money(tot["budget_variance"])],
-            [t("kpi.revenue_expected"), money(tot["revenue_expected"])],
-            [t("kpi.revenue_actual"), money(tot["revenue_actual"])],
-        ]))
+        out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")],
+                    [[t(label), money(tot[key]) if kind == "m" else str(tot[key])]
+                     for label, key, kind in TOTAL_FIGURES]))
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
             rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]

@@ -13,6 +13,7 @@ from ..a1 import cell_text
 from ..analyze import Analysis
 from ..fileio import atomic_output
 from ..i18n import tx
+from . import TOTAL_FIGURES
 
 NAVY, GREY = "#1F3864", "#595959"
 
@@ -114,11 +115,7 @@ def _summary(wb: Any, f: _Formats, a: Analysis, t: Any) -> None:
     ws.write_string(0, 0, t("rep.title"), f.title)
     ws.write_string(1, 0, f"{a.source} — {t('rep.as_of')} {a.as_of.strftime('%d/%m/%Y')}", f.note)
     tot = a.totals()
-    figures = [("kpi.actions", tot["actions"], "n"), ("kpi.done", tot["done"], "n"), ("kpi.late", tot["late"], "n"),
-               ("kpi.budget_planned", tot["budget_planned"], "m"), ("kpi.budget_actual", tot["budget_actual"], "m"),
-               ("kpi.budget_variance", tot["budget_variance"], "m"),
-               ("kpi.revenue_expected", tot["revenue_expected"], "m"),
-               ("kpi.revenue_actual", tot["revenue_actual"], "m")]
+    figures = [(label, tot[key], kind) for label, key, kind in TOTAL_FIGURES]
     for i, (key, v, kind) in enumerate(figures):
         ws.write_string(3 + i, 0, t(key), f.t)
         _write(ws, f, 3 + i, 1, v, kind)
