@@ -278,5 +278,15 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
                               "values": [ws.name, first, col, last, col], "fill": {"color": color}})
         chart.set_title({"name": title, "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
+        chart.set_y_axis({"num_format": '#,##0 "€"'})
         chart.set_size({"width": 560, "height": 300 if last - first <= 8 else min(1200, 120 + 18 * (last - first))})
         ws.insert_chart(3 + i * 17, 6, chart)
+    _print_summary(ws, r)
+
+
+def _print_summary(ws: Any, last_row: int) -> None:
+    """Landscape, one page wide, the charts (columns G to O) included."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.print_area(0, 0, max(last_row, 40), 14)
