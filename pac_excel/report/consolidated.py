@@ -272,13 +272,14 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
             charts.append((title, first, r))
         r += 2
     for i, (title, first, last) in enumerate(charts):
-        chart = wb.add_chart({"type": "bar" if last - first > 8 else "column"})
+        horizontal = last - first > 8  # many teams: horizontal bars, whose value axis is x
+        chart = wb.add_chart({"type": "bar" if horizontal else "column"})
         for col, color in ((2, "#2E5C8A"), (3, "#ED7D31")):
             chart.add_series({"name": [ws.name, first - 1, col], "categories": [ws.name, first, 0, last, 0],
                               "values": [ws.name, first, col, last, col], "fill": {"color": color}})
         chart.set_title({"name": title, "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
-        chart.set_y_axis({"num_format": '#,##0 "€"'})
+        (chart.set_x_axis if horizontal else chart.set_y_axis)({"num_format": '#,##0 "€"'})
         chart.set_size({"width": 560, "height": 300 if last - first <= 8 else min(1200, 120 + 18 * (last - first))})
         ws.insert_chart(3 + i * 17, 6, chart)
     _print_summary(ws, r)
