@@ -198,7 +198,7 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
         _check_template(meta, problems)
     own = meta is not None
     reader = _row_reader(table, wb, problems)
-    actions = [_read_action(table, row, wb, problems, own, reader) for row in table.rows]
+    actions = [_read_action(table, row, problems, reader) for row in table.rows]
     columns = set(table.columns)
     wanted = ("owner", "budget_planned", "end") if "target" not in columns and "steps" not in columns and \
         table.sheet.name in [schema.sheet_name("tasks", lang) for lang in schema.LANGS] else \
@@ -336,9 +336,7 @@ def _row_reader(table: FoundTable, wb: Workbook, problems: list[Problem]) -> Any
     return read
 
 
-def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Problem], own: bool,
-                 reader: Any = None) -> Action:
-    v = dr.values
+def _read_action(table: FoundTable, dr: Any, problems: list[Problem], reader: Any) -> Action:
     r = dr.index
     if table.sheet.errors:
         for c in table.tdef.columns:  # error values in computed cells too
@@ -346,7 +344,7 @@ def _read_action(table: FoundTable, dr: Any, wb: Workbook, problems: list[Proble
                 err = table.sheet.errors.get((r, table.columns[c.key]))
                 if err:
                     problems.append(Problem("error_value", table.sheet.name, table.cell(r, c.key), {"value": err}))
-    fields = (reader or _row_reader(table, wb, problems))(dr)
+    fields = reader(dr)
     status = fields["status"]
     return Action(sheet=table.sheet.name, row=r + 1, **fields,
                   status_key=schema.STATUS.key_of(status) if status else None)

@@ -25,11 +25,11 @@ from .read.workbook import SUPPORTED
 LOCK_PREFIXES = ("~$", ".~lock.")
 
 
-def _error_classes() -> dict[str, type[PacError]]:
+def _rebuild_error(key: str, params: dict[str, str]) -> PacError:
+    """An error sent back by a worker process as plain data: every "read.*" is a PlanReadError."""
     from .read.workbook import PlanReadError
 
-    return {k: PlanReadError for k in ("read.password", "read.no_table", "read.format", "read.missing",
-                                       "read.empty", "read.truncated", "read.not_spreadsheet", "read.unreadable")}
+    return (PlanReadError if key.startswith("read.") else PacError)(key, **params)
 
 #: why a file was not consolidated → code (closed list, documented in the README)
 REJECT_CODES = {
@@ -236,7 +236,7 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         elif kind == "pac":
             key, params = payload
             e.status, e.code = "rejected", REJECT_CODES.get(key, "unreadable")
-            e.error = _error_classes().get(key, PacError)(key, **params)
+            e.error = _rebuild_error(key, params)
         else:
             e.status, e.code, e.reason = "rejected", "unreadable", payload
         if progress:

@@ -12,7 +12,7 @@ Conventions:
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from enum import Enum
 
@@ -481,16 +481,15 @@ TABLE_BY_KEY = {t.key: t for t in TABLES}
 class SheetDef:
     key: str
     name: Text
-    protected: bool  # fully computed or reference sheets are protected by default
 
 
-GUIDE = SheetDef("guide", T("Mode d’emploi", "How to use"), protected=True)
-STRATEGY = SheetDef("strategy", T("Stratégie", "Strategy"), protected=False)
-REVENUE = SheetDef("revenue", T("Objectifs CA", "Revenue targets"), protected=False)
-PLANNING = SheetDef("planning", T("Planning", "Schedule"), protected=True)
-DASHBOARD = SheetDef("dashboard", T("Tableau de bord", "Dashboard"), protected=True)
-LISTS_SHEET = SheetDef("lists", T("Listes", "Lists"), protected=True)
-OBJECTIVE_SHEET = SheetDef("objective", T("Fiche objectif", "Objective sheet"), protected=False)
+GUIDE = SheetDef("guide", T("Mode d’emploi", "How to use"))
+STRATEGY = SheetDef("strategy", T("Stratégie", "Strategy"))
+REVENUE = SheetDef("revenue", T("Objectifs CA", "Revenue targets"))
+PLANNING = SheetDef("planning", T("Planning", "Schedule"))
+DASHBOARD = SheetDef("dashboard", T("Tableau de bord", "Dashboard"))
+LISTS_SHEET = SheetDef("lists", T("Listes", "Lists"))
+OBJECTIVE_SHEET = SheetDef("objective", T("Fiche objectif", "Objective sheet"))
 META_SHEET_NAME = "_pac"
 
 #: Every sheet kind a template may list, in the default order.
@@ -528,13 +527,3 @@ SWOT: tuple[tuple[str, Text], ...] = (
     ("opportunities", T("Opportunités", "Opportunities")),
     ("threats", T("Menaces", "Threats")),
 )
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What the hidden _pac sheet records so a reader can recognise the workbook."""
-
-    template: str
-    version: str
-    lang: str
-    generator: str = field(default="")

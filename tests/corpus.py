@@ -177,12 +177,19 @@ def b_1904(d: Path) -> Path:
     return plain(d / "mac1904.xlsx", date1904=True)
 
 
-def b_inflated(d: Path) -> Path:
-    wb = xlsxwriter.Workbook(d / "inflated.xlsx")
+def three_columns(path: Path, rows: bool = True) -> tuple[Any, Any]:
+    """An open workbook with the Action / Qui / Budget header (and the three rows): the
+    caller adds its one oddity, then closes it."""
+    wb = xlsxwriter.Workbook(path)
     ws = wb.add_worksheet("Plan")
     ws.write_row(0, 0, ["Action", "Qui", "Budget"])
-    for r, row in enumerate(ROWS, 1):
+    for r, row in enumerate(ROWS if rows else [], 1):
         ws.write_row(r, 0, row[:3])
+    return wb, ws
+
+
+def b_inflated(d: Path) -> Path:
+    wb, ws = three_columns(d / "inflated.xlsx")
     bold = wb.add_format({"bold": True})
     ws.write_blank(1_048_575, 0, None, bold)
     ws.write_blank(1_048_575, 16_383, None, bold)
@@ -199,9 +206,7 @@ def b_dimension(d: Path) -> Path:
 
 
 def b_merged(d: Path) -> Path:
-    wb = xlsxwriter.Workbook(d / "merged.xlsx")
-    ws = wb.add_worksheet("Plan")
-    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+    wb, ws = three_columns(d / "merged.xlsx", rows=False)
     ws.write_row(1, 0, ["Salon"])
     ws.write_row(2, 0, ["Mailing"])
     ws.merge_range(1, 1, 2, 1, "Ann")
@@ -213,11 +218,7 @@ def b_merged(d: Path) -> Path:
 
 
 def b_hidden(d: Path) -> Path:
-    wb = xlsxwriter.Workbook(d / "hidden.xlsx")
-    ws = wb.add_worksheet("Plan")
-    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
-    for r, row in enumerate(ROWS, 1):
-        ws.write_row(r, 0, row[:3])
+    wb, ws = three_columns(d / "hidden.xlsx")
     ws.set_row(2, None, None, {"hidden": True})
     wb.close()
     return d / "hidden.xlsx"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -189,12 +189,10 @@ def test_printed_trame_is_read_exactly_in_every_format(corpus, fmt):
     by_owner = res.group("owner")
     assert by_owner["NA"]["budget_planned"] == 12500.5
     codes = _codes(res)
-    sheet_rows = {r[0]: i for i, r in enumerate(rows)}
     bad_row = [a.row for a in res.actions if a.action == "Fidélisation"][0]
     assert ("ambiguous_number", f"D{bad_row}") in codes
     assert ("invalid_date", f"E{bad_row}") in codes
     assert ("ambiguous_date", f"F{bad_row}") in codes
-    total_row = 9 + 1 + 1 + 1 + 1 + len(TRAME_BLOCK_2 + TRAME_BAD) + 1 + 1  # titles, header, rows, gaps
     mismatches = [p for p in res.problems if p.code == "total_mismatch"]
     assert len(mismatches) == 1 and mismatches[0].cell.startswith("D")  # the wrong TOTAL; the sub-total is right
     true_sum = f"{_sum(r[3][1] for r in rows):,.2f}".replace(",", "\u202f").replace(".", ",").removesuffix(",00")
@@ -204,7 +202,6 @@ def test_printed_trame_is_read_exactly_in_every_format(corpus, fmt):
     # law of numbers: "200 appels par mois" over one month for 25 contacts would be fine; here the
     # indicator column is absent, so the check cannot apply and must stay silent
     assert "law_of_numbers" not in {c for c, _ in codes}
-    assert sheet_rows and total_row
 
 
 def test_english_home_made_sheet_with_moved_columns(corpus):
@@ -377,7 +374,6 @@ def test_dataframes(corpus):
     df = res.actions_frame()
     assert len(df) == len(res.actions) and df["budget_planned"].sum() == pytest.approx(res.totals()["budget_planned"])
     assert list(res.kpis_frame().columns) == ["name", "type", "direction", "initial", "target", "latest", "attainment"]
-    assert timedelta(0) == timedelta(0)
 
 
 def test_terminal_summary_uses_rich_tables_on_a_terminal(corpus):

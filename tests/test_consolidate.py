@@ -9,7 +9,6 @@ import json
 import math
 import shutil
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest

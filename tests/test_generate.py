@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -261,4 +261,3 @@ def test_company_team_year_reach_the_strategy_sheet(tmp_path):
     assert rev["D5"].value == 2027
     plan = wb[schema.sheet_name("planning", "fr")]
     assert plan["G5"].value == datetime(2027, 1, 1) and plan["R5"].value == datetime(2027, 12, 1)
-    assert date.today()  # year default is covered by test_cli

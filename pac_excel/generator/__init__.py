@@ -110,7 +110,7 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     lang = options.lang
-    book = Book(wb=wb, template=template, lang=lang, year=year, n_actions=options.actions,
+    book = Book(wb=wb, template=template, lang=lang, year=year,
                 protect_inputs=options.protect, data=data, as_of=data.as_of or date.today())
     title = schema.ACTIONS.title(lang) + (f" — {data.company}" if data.company else "")
     wb.set_properties({"title": title, "subject": template.name(lang), "author": "pac-excel",
@@ -130,7 +130,7 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
             continue
         ws, tdef = sheets[kind], schema.TABLE_BY_KEY[kind]
         columns = template.columns(kind)
-        book.sheet_header(ws, tdef.title(lang), len(columns) - 1)
+        book.sheet_header(ws, tdef.title(lang))
         place = write_table(book, ws, tdef, columns, 3, 0, sizes[kind], data.rows(kind))
         book.tables[kind] = place
         key_col = place.col("action") if place.has("action") else place.first_col

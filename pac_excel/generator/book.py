@@ -92,7 +92,6 @@ class Book:
     template: Template
     lang: str
     year: int
-    n_actions: int
     protect_inputs: bool
     data: PlanData
     as_of: date
@@ -140,7 +139,7 @@ class Book:
         return self._formats[key]
 
     # ---------------------------------------------------------------- common sheet parts
-    def sheet_header(self, ws: Any, title: str, width_cols: int, subtitle: str | None = None) -> None:
+    def sheet_header(self, ws: Any, title: str, subtitle: str | None = None) -> None:
         """Title row, subtitle row (company · team · period when a Strategy sheet exists)."""
         ws.set_row(0, 28)
         ws.write_string(0, 0, title, self.fmt("title"))

@@ -36,7 +36,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     for i, w in enumerate(COLS):
         ws.set_column(i, i, w)
     ws.set_column(6, 6, 2)
-    book.sheet_header(ws, t("dashboard.title"), 5)
+    book.sheet_header(ws, t("dashboard.title"))
 
     # Pre-filled rows with their computed values, for the cached results.
     rows = []

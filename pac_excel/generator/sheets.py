@@ -10,7 +10,7 @@ from typing import Any
 from .. import __version__, compute, schema
 from ..schema import MONTHS, MONTHS_SHORT, Kind
 from .book import Book, a1, col_letter, excel_serial, quote_sheet
-from .tablesheet import _write_value, write_table
+from .tablesheet import write_table, write_value
 
 # Positions other sheets rely on (0-based): the strategy header values are B4, B5, B6.
 STRATEGY_FIELD_ROW = 3
@@ -98,7 +98,7 @@ def write_strategy(book: Book, ws: Any) -> None:
     d, t, lang = book.data, book.t, book.lang
     for i, w in enumerate(STRATEGY_WIDTHS):
         ws.set_column(i, i, w)
-    book.sheet_header(ws, t("strategy.title"), 5, subtitle=_first_upper(t("sheet.strategy")))
+    book.sheet_header(ws, t("strategy.title"), subtitle=_first_upper(t("sheet.strategy")))
     values = {"company": d.company, "team": d.team, "period": d.period or str(book.year)}
     for i, (key, label) in enumerate(schema.STRATEGY_FIELDS):
         r = STRATEGY_FIELD_ROW + i
@@ -162,7 +162,7 @@ def write_objective(book: Book, ws: Any) -> None:
     sheet = d.objective_sheet
     ws.set_column(0, 0, 34)
     ws.set_column(1, 5, 16)
-    book.sheet_header(ws, t("objective.title"), 5, subtitle=t("objective.rule"))
+    book.sheet_header(ws, t("objective.title"), subtitle=t("objective.rule"))
     rows = [
         ("objective.reminder", sheet.get("strategy", ""), Kind.LONG_TEXT),
         ("objective.objective", sheet.get("objective", ""), Kind.LONG_TEXT),
@@ -175,7 +175,7 @@ def write_objective(book: Book, ws: Any) -> None:
         if kind is Kind.LONG_TEXT:
             ws.set_row(r, 36)
             ws.merge_range(r, 1, r, 5, "", fmt)
-        _write_value(ws, r, 1, schema.Column("x", schema.Text("", ""), kind, 0), value, fmt)
+        write_value(ws, r, 1, value, fmt)
 
     tasks = schema.TASKS
     tk = lambda key: f"{tasks.table_name}[{tasks.column(key).label(book.lang)}]"  # noqa: E731
@@ -214,10 +214,10 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
     cols = schema.REVENUE_COLUMNS
     for i, c in enumerate(cols):
         ws.set_column(i, i, c.width)
-    book.sheet_header(ws, t("revenue.title"), len(cols) - 1)
+    book.sheet_header(ws, t("revenue.title"))
     ws.merge_range(3, 0, 3, 2, t("revenue.annual"), book.fmt("label"))
     annual = d.revenue.annual_target
-    _write_value(ws, 3, 3, cols[3], annual, book.fmt("input", Kind.MONEY))
+    write_value(ws, 3, 3, annual, book.fmt("input", Kind.MONEY))
     ws.data_validation(3, 3, 3, 3, {"validate": "decimal", "criteria": ">=", "value": 0,
                                     "input_title": t("val.money.title"), "input_message": t("val.money.msg"),
                                     "error_title": t("val.money.title"), "error_message": t("val.money.err")})
@@ -243,8 +243,8 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
         ws.write_string(r, 0, MONTHS[m](lang), book.fmt("input", Kind.TEXT, locked=True, bg_color="#F3F6FA"))
         ws.write_string(r, 1, f"{q}{m // 3 + 1}", book.fmt("input", Kind.TEXT, locked=True, bg_color="#F3F6FA",
                                                              align="center"))
-        _write_value(ws, r, 2, cols[2], weights[m], book.fmt("input", Kind.NUMBER))
-        _write_value(ws, r, 4, cols[4], actuals[m], book.fmt("input", Kind.MONEY))
+        write_value(ws, r, 2, weights[m], book.fmt("input", Kind.NUMBER))
+        write_value(ws, r, 4, actuals[m], book.fmt("input", Kind.MONEY))
         tgt, act = targets[m], actuals[m]
         has_act = isinstance(act, (int, float))
         cum_t = cum_t + tgt if tgt is not None else cum_t
@@ -340,7 +340,7 @@ def write_planning(book: Book, ws: Any) -> None:
     for i, (_, w) in enumerate(fields):
         ws.set_column(i, i, w)
     ws.set_column(len(fields), len(fields) + 11, 6.5)
-    book.sheet_header(ws, t("planning.title"), len(fields) + 11)
+    book.sheet_header(ws, t("planning.title"))
     ws.write_string(2, 0, t("planning.hint"), book.fmt("note", text_wrap=False))
     hdr = 4  # date header row; month names above it
     for i, (key, _) in enumerate(fields):
@@ -420,7 +420,7 @@ def define_list_names(book: Book) -> None:
 
 def write_lists(book: Book, ws: Any) -> None:
     t, lang = book.t, book.lang
-    book.sheet_header(ws, t("lists.title"), len(schema.LISTS) - 1, subtitle=t("lists.hint"))
+    book.sheet_header(ws, t("lists.title"), subtitle=t("lists.hint"))
     layout = list_layout(book)
     owners = list(book.data.owners)
     for lst in schema.LISTS:

@@ -94,7 +94,7 @@ def write_table(
             if large and (value is None or value == ""):
                 continue  # the column's format applies
             fmt = book.fmt("input", c.kind)
-            _write_value(ws, r, col, c, value, fmt)
+            write_value(ws, r, col, value, fmt)
             if isinstance(value, str) and c.kind in (Kind.LONG_TEXT, Kind.TEXT, Kind.CHOICE):
                 tallest = max(tallest, math.ceil(len(value) / max(widths[j] * 1.15, 1)))
         if row and tallest > 1:
@@ -105,7 +105,8 @@ def write_table(
     return place
 
 
-def _write_value(ws: Any, r: int, col: int, c: Column, value: Any, fmt: Any) -> None:
+def write_value(ws: Any, r: int, col: int, value: Any, fmt: Any) -> None:
+    """One typed value; text from people is always written as text."""
     if value is None or value == "":
         ws.write_blank(r, col, None, fmt)
     elif isinstance(value, bool):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO
 
 from ..analyze import Analysis
 from ..i18n import money, tx
