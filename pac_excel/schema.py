@@ -133,13 +133,29 @@ class ListDef:
         return max(self.size, len(self.values))
 
 
+class _DropCombining(dict[int, int | None]):
+    """A str.translate table that drops combining marks (accents once decomposed), filled in
+    as characters are met: each lookup after the first is a C-level dict hit."""
+
+    def __missing__(self, cp: int) -> int | None:
+        kept = None if unicodedata.combining(chr(cp)) else cp
+        self[cp] = kept
+        return kept
+
+
+_COMBINING = _DropCombining()
+
+
 @lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """Fold a header or list label for matching: NFKC, no accents, casefold, one space,
     typographic apostrophes and NBSP folded, trailing '?', ':' and '(€)' removed."""
-    text = unicodedata.normalize("NFKC", str(text))
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ").replace("\u202f", " ")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = str(text)
+    if not text.isascii():  # ASCII is its own decomposition, without quotes, spaces or accents to fold
+        # NFKD = NFKC followed by NFD: compatibility forms folded, accents split off and dropped
+        text = unicodedata.normalize("NFKD", text)
+        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ").replace("\u202f", " ")
+        text = text.translate(_COMBINING)
     text = text.casefold()
     for suffix in ("(€)", "(eur)", "(euros)", "€", "?", ":"):
         text = text.strip()
