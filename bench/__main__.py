@@ -152,9 +152,12 @@ def _floor(path: Path, part: str) -> None:
 
 
 def _sheet_part(path: Path, sheet: str) -> str:
+    import zipfile
+
     from pac_excel.read.workbook import _ooxml_layout
 
-    return _ooxml_layout(path)[1][sheet]
+    with zipfile.ZipFile(path) as z:
+        return _ooxml_layout(z)[1][sheet]
 
 
 def s3_analyze_plan(cfg: dict[str, int]) -> list[Row]:

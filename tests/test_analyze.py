@@ -430,3 +430,88 @@ def test_streamed_json_equals_the_dict_contract(corpus):
     res = analyze(corpus["trame.xlsx"], as_of=AS_OF)
     r = CliRunner().invoke(main, ["analyze", str(corpus["trame.xlsx"]), "--as-of", "2026-11-16", "--format", "json"])
     assert json.loads(r.output) == json.loads(json.dumps(res.to_dict()))
+
+
+# ------------------------------------------------------------------------------------ large sheets
+def _large_rows(n: int) -> list[dict]:
+    return [dict(action=f"Relance {i}", owner=f"Vendeur {i % 5}", status=["Terminé", "En cours", "À faire"][i % 3],
+                 objective="OBJ-1", budget_planned=500 + i, budget_actual=450 + i % 90,
+                 start=date(2026, 1, 1 + i % 28), end=date(2026, 2 + i % 10, 1 + i % 27),
+                 target=50, result=20 + i % 45)
+            for i in range(n)]
+
+
+def test_large_sheet_parsed_in_the_background_reads_the_same(lo_available, tmp_path, monkeypatch):
+    """An action sheet large enough to be parsed in a background thread (with its XML scanned
+    meanwhile) gives exactly the analysis of a plain read: error cells and hidden rows found,
+    figures equal to the inputs. The workbook is filled, then recalculated and saved by LibreOffice."""
+    import zipfile
+
+    from pac_excel import GenerateOptions, PlanData, generate
+    from pac_excel.read import workbook as wbmod
+
+    rows = _large_rows(300)
+    src = generate(tmp_path / "large.xlsx", GenerateOptions(actions=len(rows), force=True, year=2026),
+                   PlanData(actions=rows))
+    book = openpyxl.load_workbook(src)
+    ws = book[schema.sheet_name("actions", "fr")]
+    headers, cells = table_cells(ws, ws.tables["T_Actions"])
+    col = {c.key: headers.index(c.label("fr")) for c in schema.ACTIONS.columns if c.label("fr") in headers}
+    first = cells[0][0].row
+    ws.cell(first + 5, col["budget_actual"] + 1).value = "=1/0"
+    ws.row_dimensions[first + 7].hidden = True
+    book.save(tmp_path / "filled.xlsx")
+    path = convert([tmp_path / "filled.xlsx"], tmp_path / "lo")[0]
+    with zipfile.ZipFile(path) as z:
+        sizes = [i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+    assert max(sizes) >= wbmod.PREFETCH_FROM  # the test exercises the background path
+
+    settled: list[str] = []
+    real_settle = wbmod.Workbook._settle
+
+    def spy(self):
+        settled.extend(self._pending)
+        return real_settle(self)
+
+    monkeypatch.setattr(wbmod.Workbook, "_settle", spy)
+    background = analyze(path, as_of=AS_OF)
+    assert settled == [schema.sheet_name("actions", "fr")]
+    monkeypatch.setattr(wbmod, "PREFETCH_FROM", 1 << 40)
+    settled.clear()
+    plain = analyze(path, as_of=AS_OF)
+    assert settled == []
+    assert background.to_dict() == plain.to_dict()
+
+    tot = background.totals()
+    assert tot["actions"] == len(rows)
+    assert tot["budget_planned"] == _sum(r["budget_planned"] for r in rows)
+    assert tot["budget_actual"] == _sum(r["budget_actual"] for i, r in enumerate(rows) if i != 5)
+    errors = [(p.cell, p.params["value"]) for p in background.problems if p.code == "error_value"]
+    assert errors == [(f"{chr(ord('A') + col['budget_actual'])}{first + 5}", "#DIV/0!")]
+    hidden = [p for p in background.problems if p.code == "hidden_rows"]
+    assert len(hidden) == 1 and hidden[0].params["value"] == "1"
+
+
+def test_background_parse_failure_is_a_clear_error(tmp_path, monkeypatch):
+    """A sheet that calamine cannot parse in the background thread ends as the usual one-line
+    error, raised in the caller's thread."""
+    import threading
+
+    from pac_excel import GenerateOptions, PlanData, generate
+    from pac_excel.read import workbook as wbmod
+
+    path = generate(tmp_path / "plan.xlsx", GenerateOptions(actions=20, force=True), PlanData(actions=_large_rows(20)))
+    monkeypatch.setattr(wbmod, "PREFETCH_FROM", 0)
+    real_parse = wbmod.Workbook._parse
+
+    def failing(self, name):
+        if threading.current_thread() is not threading.main_thread():
+            raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: broken")
+        return real_parse(self, name)
+
+    monkeypatch.setattr(wbmod.Workbook, "_parse", failing)
+    with pytest.raises(PlanReadError) as exc:
+        analyze(path, as_of=AS_OF)
+    assert "broken" in exc.value.message("fr") and str(path) in exc.value.message("fr")
+    r = CliRunner().invoke(main, ["analyze", str(path)])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "broken" in r.output

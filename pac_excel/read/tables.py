@@ -141,6 +141,8 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
     ``stop_at_blank`` ends the table at its first blank row (tables sharing a sheet)."""
     order = [n for n in (prefer or []) if n in wb.sheet_names]
     order += [n for n in wb.sheet_names if n not in order and not n.startswith("_")]
+    if order and order[0] in (prefer or []):
+        wb.prefetch(order[0])
     best: tuple[int, int, str, int] | None = None  # (score, preference, sheet, row)
     for rank, name in enumerate(order):
         sheet = wb.sheet(name)

@@ -18,6 +18,7 @@ from ..a1 import col_index
 from ..errors import PacError
 
 OOXML = (".xlsx", ".xlsm")
+PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -63,6 +64,9 @@ class Workbook:
     macros: bool = False
 
     _zip: zipfile.ZipFile | None = None
+    _pending: dict[str, Any] = field(default_factory=dict)  # sheet → (thread, result box)
+    _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int]]] = field(default_factory=dict)
+    _failed: dict[str, BaseException] = field(default_factory=dict)  # background parses that failed
 
     def part(self, name: str) -> bytes:
         """One part of the OOXML package, the archive opened once per workbook."""
@@ -76,22 +80,75 @@ class Workbook:
             raise PlanReadError("read.truncated", path=self.path) from exc
 
     def close(self) -> None:
+        self._settle()
         if self._zip is not None:
             self._zip.close()
             self._zip = None
 
+    def prefetch(self, name: str) -> None:
+        """Start parsing a sheet that is about to be read, in a thread: python-calamine releases
+        the GIL while it parses, so the sheet's XML is scanned for error cells meanwhile
+        (OOXML). The parse is joined on first use; calamine is never called from two threads."""
+        import threading
+
+        if name in self._sheets or name in self._pending or name not in self._xml_paths:
+            return
+        try:
+            if self._zip is None or self._zip.getinfo(self._xml_paths[name]).file_size < PREFETCH_FROM:
+                return  # a small sheet parses faster than a thread starts
+        except KeyError:
+            return
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = self._parse(name)
+            except BaseException as exc:  # handed to the reading thread
+                box["error"] = exc
+
+        thread = threading.Thread(target=run, name=f"pac-excel read {name}", daemon=True)
+        thread.start()
+        self._pending[name] = (thread, box)
+        try:
+            data = self.part(self._xml_paths[name])
+        except PlanReadError:
+            return  # the parse reports it
+        self._prescanned[name] = (_scan_cells(data, formulas=False)[1], _hidden_rows(data))
+
+    def _settle(self) -> None:
+        """Wait for sheets being parsed in the background (keeping their result or error)."""
+        for name, (thread, box) in list(self._pending.items()):
+            thread.join()
+            del self._pending[name]
+            if "value" in box:
+                rows, merged = box["value"]
+                self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
+            else:
+                self._failed[name] = box["error"]
+
+    def _parse(self, name: str) -> tuple[list[list[Any]], list[Any]]:
+        try:
+            cs = self._cal.get_sheet_by_name(name)
+            rows = cs.to_python(skip_empty_area=False)
+            merged = list(getattr(cs, "merged_cell_ranges", None) or [])
+        except Exception as exc:  # calamine's own error family
+            raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
+        return rows, merged
+
     def sheet(self, name: str, structure: bool = False, formulas: bool = False) -> Sheet:
         """A sheet's values; with ``structure``, also its error cells, and with ``formulas`` its
         formula cells (OOXML, our own workbooks: overwritten computed cells are reported)."""
+        if self._pending:
+            self._settle()
         sh = self._sheets.get(name)
         if sh is None:
-            try:
-                cs = self._cal.get_sheet_by_name(name)
-                rows = cs.to_python(skip_empty_area=False)
-                merged = list(getattr(cs, "merged_cell_ranges", None) or [])
-            except Exception as exc:  # calamine's own error family
-                raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
+            if name in self._failed:
+                raise self._failed[name]
+            rows, merged = self._parse(name)
             sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
+        if structure and not sh.scanned and name in self._prescanned and not formulas:
+            sh.scanned = True
+            sh.errors, sh.hidden_rows = self._prescanned.pop(name)
         if structure and (not sh.scanned or (formulas and sh.formulas is None)):
             sh.scanned = True
             suffix = self.path.suffix.lower()
@@ -100,8 +157,7 @@ class Workbook:
                 data = self.part(self._xml_paths[name])
                 found, sh.errors = _scan_cells(data, formulas=want)
                 sh.formulas = found if want else None  # None: not scanned for formulas
-                if b'hidden="1"' in data:
-                    sh.hidden_rows = [int(m) - 1 for m in _HIDDEN_ROW.findall(data)]
+                sh.hidden_rows = _hidden_rows(data)
             elif suffix == ".ods":
                 sh.errors = _scan_ods_errors(self.path, name)
             elif suffix == ".xls":
@@ -128,26 +184,37 @@ def open_workbook(path: str | Path) -> Workbook:
     from .guard import Refusal, check_container
 
     try:
-        macros = check_container(path)
-    except Refusal as r:
-        raise PlanReadError(r.key, path=path, **r.params) from None
+        z: zipfile.ZipFile | None = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        z = None  # not a zip (.xls, or not a workbook at all): calamine or the classifier tells
     try:
+        macros = check_container(z) if z is not None else False
         cal = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise _classify_failure(path, exc) from exc
-    names = list(cal.sheet_names)
-    hidden = set()
-    try:
-        hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
-    except Exception:  # metadata is optional
-        pass
-    date1904, xml_paths = False, {}
-    if path.suffix.lower() in OOXML:
+        names = list(cal.sheet_names)
+        hidden = set()
         try:
-            date1904, xml_paths = _ooxml_layout(path)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError) as exc:
-            raise PlanReadError("read.truncated", path=path) from exc
-    return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros)
+            hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
+        except Exception:  # metadata is optional
+            pass
+        date1904, xml_paths = False, {}
+        if path.suffix.lower() in OOXML and z is not None:
+            try:
+                date1904, xml_paths = _ooxml_layout(z)
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError) as exc:
+                raise PlanReadError("read.truncated", path=path) from exc
+    except Refusal as r:
+        if z is not None:
+            z.close()
+        raise PlanReadError(r.key, path=path, **r.params) from None
+    except PlanReadError:
+        if z is not None:
+            z.close()
+        raise
+    except Exception as exc:  # calamine could not open it
+        if z is not None:
+            z.close()
+        raise _classify_failure(path, exc) from exc
+    return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros, _zip=z)
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -176,13 +243,12 @@ def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
     return PlanReadError("read.not_spreadsheet", path=path, kind=kind)
 
 
-def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:
+def _ooxml_layout(z: zipfile.ZipFile) -> tuple[bool, dict[str, str]]:
     """The 1904 flag and sheet name → XML part, from workbook.xml and its relationships."""
     import html
 
-    with zipfile.ZipFile(path) as z:
-        wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     date1904 = bool(re.search(r'date1904="(1|true)"', wb))
     targets = {m[0]: m[1] for m in re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
     targets.update({m[1]: m[0] for m in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
@@ -194,6 +260,12 @@ def _ooxml_layout(path: Path) -> tuple[bool, dict[str, str]]:
             t = targets[rid[1]].lstrip("/")
             out[html.unescape(name[1])] = t if t.startswith("xl/") else "xl/" + t
     return date1904, out
+
+
+def _hidden_rows(data: bytes) -> list[int]:
+    """0-based rows marked hidden in one sheet part."""
+    return [int(m) - 1 for m in _HIDDEN_ROW.findall(data)] if b'hidden="1"' in data or b'hidden="true"' in data \
+        else []
 
 
 def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
