@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +18,10 @@ from . import compute, schema
 from .a1 import MAX_CELL_TEXT, cell_text
 from .i18n import money
 from .problems import Problem
-from .read.tables import FoundTable, a1, find_table, is_subtotal_label
+from .read.tables import FoundTable, RowValues, a1, find_table, is_subtotal_label
 from .read.values import as_text, parse_date, parse_number
 from .read.workbook import PlanReadError, Workbook, open_workbook
-from .schema import Kind
+from .schema import Kind, normalize_label
 
 AMOUNTS = ("budget_planned", "budget_actual", "revenue_expected", "revenue_actual")
 #: words of an indicator that counts outcomes (the law of numbers applies)
@@ -173,11 +176,28 @@ def _cents(v: float) -> float:
 def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup") -> Analysis:
     """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan."""
     as_of = as_of or date.today()
-    wb = open_workbook(path)
+    with gc_paused():
+        wb = open_workbook(path)
+        try:
+            return _analyze(wb, path, as_of, threshold, stage)
+        finally:
+            wb.close()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cycle collector paused while a plan is read: reading allocates many lists and records
+    that form no cycle, and each automatic collection would walk them all again (measured:
+    7 % of a 1,000-action analysis in a process holding pandas). Collection resumes after."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _analyze(wb, path, as_of, threshold, stage)
+        yield
     finally:
-        wb.close()
+        if enabled:
+            gc.enable()
 
 
 def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stage: str) -> Analysis:
@@ -197,8 +217,7 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     if meta:
         _check_template(meta, problems)
     own = meta is not None
-    reader = _row_reader(table, wb, problems)
-    actions = [_read_action(table, row, problems, reader) for row in table.rows]
+    actions = _read_actions(table, wb, problems, as_of)
     columns = set(table.columns)
     wanted = ("owner", "budget_planned", "end") if "target" not in columns and "steps" not in columns and \
         table.sheet.name in [schema.sheet_name("tasks", lang) for lang in schema.LANGS] else \
@@ -207,8 +226,6 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
         if key not in columns:
             problems.append(Problem("missing_column", table.sheet.name, None,
                                     {"value": schema.ACTIONS.column(key).label("fr")}))
-    for a in actions:
-        _derive(a, as_of, columns)
     if own:
         _check_overwritten(table, actions, wb, problems)
     _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems)
@@ -237,8 +254,6 @@ _TEAM_LABELS = {"equipe", "team", "agence", "branch"}
 
 def _team_field(wb: Workbook) -> str:
     """The value beside an "Équipe" / "Team" label near the top of the strategy sheet."""
-    from .schema import normalize_label
-
     names = [schema.sheet_name("strategy", lang) for lang in schema.LANGS]
     for name in (n for n in names if n in wb.sheet_names):
         for row in wb.sheet(name).rows[:12]:
@@ -295,59 +310,103 @@ _TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
 _NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
 
 
-def _row_reader(table: FoundTable, wb: Workbook, problems: list[Problem]) -> Any:
-    """Compile, once per table, how each action field is read: clean values (text in a text
+def _raw_rows(table: FoundTable) -> list[list[Any]] | None:
+    """The calamine rows under the table's data rows, when every row is a view over one."""
+    if all(type(dr.values) is RowValues for dr in table.rows):
+        return [dr.values.row for dr in table.rows]  # type: ignore[union-attr]
+    return None
+
+
+def _raw_column(table: FoundTable, key: str, rows: list[list[Any]] | None) -> list[Any]:
+    """The raw values of one column over the table's data rows."""
+    c = table.columns.get(key)
+    if c is None:
+        return [""] * len(table.rows)
+    if rows is None:
+        return [dr.values.get(key, "") for dr in table.rows]
+    if not rows or min(map(len, rows)) > c:
+        return [row[c] for row in rows]
+    return [row[c] if c < len(row) else "" for row in rows]
+
+
+def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_of: date) -> list[Action]:
+    """Every action of the table, read a column at a time: clean values (text in a text
     column, a number in a number column, a date in a date column) take a fast path; anything
-    else goes through the full parsers, which report what they cannot read."""
-    plan = []
-    for attr, key in _ACTION_FIELDS:
+    else goes through the full parsers, which report what they cannot read. Problems are
+    listed in reading order (row, then column). The computed figures are derived from the
+    inputs (compute.py), never taken from the workbook."""
+    index = [dr.index for dr in table.rows]
+    rows = _raw_rows(table)
+    found: list[tuple[int, int, Problem]] = []
+    sink: list[Problem] = []
+
+    def slow(r: int, key: str, raw: Any) -> Any:
+        value = _read_value(table, r, key, raw, wb, sink)
+        found.extend((r, table.columns[key], p) for p in sink)
+        sink.clear()
+        return value
+
+    fields: list[list[Any]] = []
+    for _attr, key in _ACTION_FIELDS:
         kind = table.tdef.column(key).kind
-        default = "" if kind in _TEXT_KINDS else None
-        plan.append((attr, key, kind, default, table.columns.get(key, -1)))
-    errors = table.sheet.errors
+        if key not in table.columns:
+            fields.append([""] * len(index) if kind in _TEXT_KINDS else [None] * len(index))
+            continue
+        raws = _raw_column(table, key, rows)
+        if kind in _TEXT_KINDS:
+            vals = [v.strip() if type(v) is str else "" if v is None else slow(r, key, v)
+                    for r, v in zip(index, raws)]
+            if max(map(len, filter(None, vals)), default=0) > MAX_CELL_TEXT:
+                for i, v in enumerate(vals):
+                    if v and len(v) > MAX_CELL_TEXT:
+                        vals[i] = cell_text(v)
+                        found.append((index[i], table.columns[key],
+                                      Problem("text_too_long", table.sheet.name, table.cell(index[i], key),
+                                              {"value": str(len(raws[i]))})))
+        elif kind in _NUMBER_KINDS:
+            vals = [v if type(v) is float else None if v == "" or v is None else slow(r, key, v)
+                    for r, v in zip(index, raws)]
+        elif kind is Kind.DATE:
+            vals = [v if type(v) is date else None if v == "" or v is None else slow(r, key, v)
+                    for r, v in zip(index, raws)]
+        else:
+            vals = [slow(r, key, v) for r, v in zip(index, raws)]
+        fields.append(vals)
+    if table.sheet.errors:  # calamine reads an error value as a blank: each one is reported
+        _read_errors(table, index, fields, found)
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems.extend(p for _, _, p in found)
+    keys: dict[str, str | None] = {}
+    status_keys = [keys[s] if s in keys else keys.setdefault(s, schema.STATUS.key_of(s) if s else None)
+                   for s in fields[3]]
+    f = dict(zip((attr for attr, _ in _ACTION_FIELDS), fields))
+    if "status" in table.columns:
+        closed = [k in schema.CLOSED_STATUSES for k in status_keys]
+    else:  # no status column: an action with a result entered is done
+        closed = [r is not None for r in f["result"]]
+    derived = (list(map(compute.variance, f["target"], f["result"])),
+               list(map(compute.attainment, f["target"], f["result"])),
+               list(map(compute.budget_variance, f["budget_planned"], f["budget_actual"])),
+               list(map(compute.roi, f["revenue_actual"], f["budget_actual"])),
+               list(map(compute.is_late, f["end"], closed, [as_of] * len(index))))
+    sheet = table.sheet.name
+    return list(map(Action, [sheet] * len(index), [r + 1 for r in index], *fields, status_keys, *derived))
 
-    def read(dr: Any) -> dict[str, Any]:
-        v, r = dr.values, dr.index
-        row = v.row if hasattr(v, "row") else None  # a raw calamine row (fast), or a dict
-        out: dict[str, Any] = {}
-        for attr, key, kind, default, col in plan:
-            if col < 0:
-                out[attr] = default
-                continue
-            raw = (row[col] if col < len(row) else "") if row is not None else v.get(key, "")
-            if errors and (r, col) in errors:
-                out[attr] = _read_value(table, r, key, raw, wb, problems)
-            elif raw == "" or raw is None:
-                out[attr] = default
-            elif kind in _TEXT_KINDS and type(raw) is str:
-                out[attr] = raw.strip()
-                if len(out[attr]) > MAX_CELL_TEXT:
-                    out[attr] = cell_text(out[attr])
-                    problems.append(Problem("text_too_long", table.sheet.name, table.cell(r, key),
-                                            {"value": str(len(raw))}))
-            elif kind in _NUMBER_KINDS and type(raw) is float:
-                out[attr] = raw
-            elif kind is Kind.DATE and type(raw) is date:
-                out[attr] = raw
-            else:
-                out[attr] = _read_value(table, r, key, raw, wb, problems)
-        return out
 
-    return read
-
-
-def _read_action(table: FoundTable, dr: Any, problems: list[Problem], reader: Any) -> Action:
-    r = dr.index
-    if table.sheet.errors:
-        for c in table.tdef.columns:  # error values in computed cells too
-            if c.computed and c.key in table.columns:
-                err = table.sheet.errors.get((r, table.columns[c.key]))
-                if err:
-                    problems.append(Problem("error_value", table.sheet.name, table.cell(r, c.key), {"value": err}))
-    fields = reader(dr)
-    status = fields["status"]
-    return Action(sheet=table.sheet.name, row=r + 1, **fields,
-                  status_key=schema.STATUS.key_of(status) if status else None)
+def _read_errors(table: FoundTable, index: list[int], fields: list[list[Any]],
+                 found: list[tuple[int, int, Problem]]) -> None:
+    """Error values (#DIV/0!, #N/A…) in the table's input and computed columns: reported by
+    cell; an input holding one is read as missing."""
+    position = {r: i for i, r in enumerate(index)}
+    field_of = {table.columns[key]: n for n, (_, key) in enumerate(_ACTION_FIELDS) if key in table.columns}
+    keys = {c: k for k, c in table.columns.items()}
+    computed = {table.columns[c.key] for c in table.tdef.columns if c.computed and c.key in table.columns}
+    for (r, c), err in table.sheet.errors.items():
+        if r not in position or (c not in field_of and c not in computed):
+            continue
+        found.append((r, c, Problem("error_value", table.sheet.name, table.cell(r, keys[c]), {"value": err})))
+        if c in field_of:
+            fields[field_of[c]][position[r]] = None
 
 
 def _differs(stored: Any, computed: Any) -> bool:
@@ -362,15 +421,15 @@ def _check_overwritten(table: FoundTable, actions: list[Action], wb: Workbook, p
     """Computed cells a person typed over. Only a cell whose stored value differs from what the
     inputs give can have been overwritten: the sheet's formula cells are scanned only then."""
     keys = [k for k in ("variance", "attainment", "budget_variance", "roi", "late") if k in table.columns]
+    rows = _raw_rows(table)
     suspects = []
-    for dr, a in zip(table.rows, actions):
-        for k in keys:
-            stored = dr.values.get(k)
-            if k == "late":
-                if stored not in ("", None) and a.late is None:
-                    suspects.append((dr.index, k))
-                continue
-            if _differs(stored, getattr(a, k)):
+    for k in keys:
+        stored = _raw_column(table, k, rows)
+        computed = [getattr(a, k) for a in actions]
+        for dr, s, v in zip(table.rows, stored, computed):
+            if s == v or (v is None and (s == "" or s is None)):
+                continue  # the common cases: equal, or blank where the inputs give nothing
+            if (s not in ("", None) and v is None) if k == "late" else _differs(s, v):
                 suspects.append((dr.index, k))
     if not suspects:
         return
@@ -384,41 +443,32 @@ def _check_overwritten(table: FoundTable, actions: list[Action], wb: Workbook, p
                                     {"column": table.tdef.column(k).label("fr")}))
 
 
-def _derive(a: Action, as_of: date, columns: set[str]) -> None:
-    a.variance = compute.variance(a.target, a.result)
-    a.attainment = compute.attainment(a.target, a.result)
-    a.budget_variance = compute.budget_variance(a.budget_planned, a.budget_actual)
-    a.roi = compute.roi(a.revenue_actual, a.budget_actual)
-    if "status" in columns:
-        closed = a.status_key in schema.CLOSED_STATUSES
-    else:  # no status column: an action with a result entered is done
-        closed = a.result is not None
-    a.late = compute.is_late(a.end, closed, as_of)
-
-
 def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], as_of: date, threshold: float,
                    factor: int, problems: list[Problem]) -> None:
     sheet = table.sheet.name
+    has_owner, has_objective = "owner" in columns, "objective" in columns
+    has_result, has_analysis = "result" in columns, "variance_analysis" in columns
     for a in actions:
-        r = a.row - 1
-        if a.start and a.end and a.end < a.start:
+        r, start, end = a.row - 1, a.start, a.end
+        if start and end and end < start:
             problems.append(Problem("end_before_start", sheet, table.cell(r, "end"),
-                                    {"value": a.end.strftime("%d/%m/%Y"), "expected": a.start.strftime("%d/%m/%Y")}))
-        budget = a.budget_planned or a.budget_actual
-        if budget and "owner" in columns and not a.owner:
+                                    {"value": end.strftime("%d/%m/%Y"), "expected": start.strftime("%d/%m/%Y")}))
+        if has_owner and not a.owner and (a.budget_planned or a.budget_actual):
             problems.append(Problem("budget_without_owner", sheet, table.cell(r, "owner"),
-                                    {"value": money(budget)}))
-        if "objective" in columns and not a.objective and a.action:
+                                    {"value": money(a.budget_planned or a.budget_actual)}))
+        if has_objective and not a.objective and a.action:
             problems.append(Problem("no_objective_link", sheet, table.cell(r, "objective")))
-        if a.end and a.end < as_of and a.result is None and a.status_key != "cancelled" and "result" in columns:
+        if end and end < as_of and a.result is None and a.status_key != "cancelled" and has_result:
             problems.append(Problem("past_end_no_result", sheet, table.cell(r, "result"),
-                                    {"value": a.end.strftime("%d/%m/%Y")}))
-        if (a.variance is not None and a.target and abs(a.variance) > threshold * abs(a.target)
-                and "variance_analysis" in columns and not a.analysis):
-            pct = a.variance / abs(a.target)
+                                    {"value": end.strftime("%d/%m/%Y")}))
+        target, variance = a.target, a.variance
+        if (variance is not None and target and abs(variance) > threshold * abs(target)
+                and has_analysis and not a.analysis):
+            pct = variance / abs(target)
             problems.append(Problem("variance_unexplained", sheet, table.cell(r, "variance_analysis"),
                                     {"value": f"{pct:+.0%}".replace("%", " %")}))
-        _check_law_of_numbers(table, a, factor, problems)
+        if target and target > 0:
+            _check_law_of_numbers(table, a, factor, problems)
 
 
 def _months(a: Action) -> int:
@@ -427,14 +477,15 @@ def _months(a: Action) -> int:
     return 1
 
 
+@lru_cache(maxsize=4096)
+def _counts_outcomes(indicator: str) -> bool:
+    return bool(_OUTCOMES.search(normalize_label(indicator)))
+
+
 def _check_law_of_numbers(table: FoundTable, a: Action, factor: int, problems: list[Problem]) -> None:
     """When the target counts outcomes (meetings, replies, clients), the planned volume of
     actions written in the steps or means ("200 appels par mois") should be ≥ factor × target."""
-    if not a.target or a.target <= 0:
-        return
-    from .schema import normalize_label
-
-    if not _OUTCOMES.search(normalize_label(a.indicator or "")):
+    if not a.target or a.target <= 0 or not _counts_outcomes(a.indicator or ""):
         return
     text = normalize_label(f"{a.steps} ; {a.means}")
     volume = 0.0

@@ -13,7 +13,8 @@ Number = float | int
 
 
 def _num(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    t = type(x)
+    return t is float or t is int or (t is not bool and isinstance(x, (int, float)))
 
 
 def variance(target: Number | None, result: Number | None) -> Number | None:

@@ -4,12 +4,13 @@ the rows below it: data, blank, a repeated header block, a TOTAL row, notes."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..a1 import a1, col_letter  # noqa: F401  (re-exported)
 from ..problems import Problem
-from ..schema import TableDef, normalize_label
+from ..schema import Kind, TableDef, normalize_label
 from .workbook import Sheet, Workbook
 
 HEADER_SCAN_ROWS = 80
@@ -70,6 +71,10 @@ def is_subtotal_label(label: str) -> bool:
 def is_total_label(value: Any) -> bool:
     return (isinstance(value, str) and _prefix(value) in _TOTAL_PREFIXES
             and bool(_TOTAL.match(normalize_label(value))))
+
+
+_TYPED_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT, Kind.DATE)
+_TYPED_VALUES = (float, int, date, datetime)
 
 
 class RowValues:
@@ -210,9 +215,23 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     block: list[DataRow] = []
     after_total = False  # below a grand total, a row of text only is a note, not an action
     anchor_prefixes = {w[:4] for w, k in header_words(tdef).items() if k == anchor}
+    anchor_col = columns.get(anchor, -1)
+    # a header cell never holds a number or a date: such a value rules out a repeated header
+    typed = [c for k, c in columns.items() if k in meaningful and tdef.column(k).kind in _TYPED_KINDS]
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         values = RowValues(row, columns)
+        if not after_total and 0 <= anchor_col < len(row):  # the common case, decided by the anchor cell
+            a = row[anchor_col]
+            if type(a) is str and a.strip():
+                first = _prefix(a)
+                if first not in _TOTAL_PREFIXES and (
+                        first not in anchor_prefixes
+                        or any(c < len(row) and type(row[c]) in _TYPED_VALUES for c in typed)):
+                    dr = DataRow(r, values)
+                    found.rows.append(dr)
+                    block.append(dr)
+                    continue
         if all(values[k] in ("", None) for k in meaningful):
             if stop_at_blank and not any(v not in ("", None) for v in row):
                 break
