@@ -80,7 +80,9 @@ class Workbook:
             raise PlanReadError("read.truncated", path=self.path) from exc
 
     def close(self) -> None:
-        self._settle()
+        # a parse still running in the background (reading was cut short: an error, a time
+        # limit) is not waited for; its thread ends on its own and its result is dropped
+        self._pending.clear()
         if self._zip is not None:
             self._zip.close()
             self._zip = None
