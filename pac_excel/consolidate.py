@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,6 +45,7 @@ REJECT_CODES = {
     "read.unsafe": "unsafe_content",
     "read.timeout": "timeout",
     "read.too_large": "too_large",
+    "read.aborted": "aborted",
 }
 
 
@@ -242,27 +243,65 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         if progress:
             progress(e)
 
-    outcomes: Iterable[tuple[str, Any]]
-    pool = _pool(jobs) if jobs > 1 and len(todo) > 1 else None
+    paths = [e.path for e in todo]
+    if jobs > 1 and len(todo) > 1:
+        outcome_of = _pooled(paths, as_of, timeout, jobs)
+    else:
+        outcome_of = (_read_one(path, as_of, timeout) for path in paths)
     try:
-        if pool is not None:
-            # The analysis is Python-bound: worker processes use the cores that threads cannot;
-            # map() keeps the input order, so the output is the same whatever the timing.
-            outcomes = pool.map(_read_one, [e.path for e in todo], [as_of] * len(todo), [timeout] * len(todo))
-        else:
-            outcomes = (_read_one(e.path, as_of, timeout) for e in todo)
-        outcome_of = iter(outcomes)  # one outcome per file to read, in the same order
         to_read = {id(e) for e in todo}
         for e in entries:
             if id(e) in to_read:
-                settle(e, next(outcome_of))
+                settle(e, next(outcome_of))  # one outcome per file to read, in the same order
             namer.name(e)
             if on_entry:
                 on_entry(e)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        outcome_of.close()
     return result
+
+
+def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generator[tuple[str, Any], None, None]:
+    """The outcomes of reading ``paths`` in worker processes, in input order (so the output is
+    the same whatever the timing): the analysis is Python-bound, and processes use the cores
+    that threads cannot.
+
+    A worker that dies (python-calamine aborts the process when an allocation fails under the
+    memory bound; a crash in native code) breaks the whole pool: the file then awaited is read
+    again alone, in a fresh process, and rejected if it breaks that one too; the other files
+    go on in a new pool."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    i = 0
+    while i < len(paths):
+        pool = _pool(jobs)
+        try:
+            futures = [pool.submit(_read_one, path, as_of, timeout) for path in paths[i:]]
+            for future in futures:
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    break
+                i += 1
+                yield outcome
+            else:
+                return
+        finally:
+            pool.shutdown(cancel_futures=True)
+        yield _read_alone(paths[i], as_of, timeout)
+        i += 1
+
+
+def _read_alone(path: Path, as_of: date, timeout: int) -> tuple[str, Any]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _pool(1)
+    try:
+        return pool.submit(_read_one, path, as_of, timeout).result()
+    except BrokenProcessPool:
+        return "pac", ("read.aborted", {"path": str(path), "mib": str(MEMORY_MIB)})
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 class _Timeout(Exception):

@@ -59,6 +59,10 @@ TX: dict[str, T] = {
                       "{path}: given up, reading took longer than {seconds} s."),
     "read.too_large": T("{path} : abandonné, lecture au-delà de {mib} Mio de mémoire.",
                         "{path}: given up, reading needed more than {mib} MiB of memory."),
+    "read.aborted": T("{path} : abandonné, le processus de lecture s’est arrêté net (limite de {mib} Mio de "
+                      "mémoire atteinte dans la bibliothèque de lecture, ou défaut de celle-ci).",
+                      "{path}: given up, the reading process stopped dead (the {mib} MiB memory bound reached "
+                      "inside the reading library, or a fault of that library)."),
     "read.no_table": T("{path} : aucun tableau d’actions trouvé (en-têtes attendus : Action, Qui, Budget, Date fin…).",
                        "{path}: no action table found (expected headers: Action, Owner, Budget, End date…)."),
     # ---- analysis reports

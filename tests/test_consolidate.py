@@ -231,3 +231,107 @@ def test_nothing_readable_still_gives_a_well_formed_workbook(folder, tmp_path):
     assert [c.value for c in wb["Plan d’actions"][1]][:2] == ["Équipe", "Source"]
     assert [c.value for c in wb["Journal"][1]][0] == "Fichier"
     assert len(list(wb["Journal"].iter_rows(min_row=2))) == 2
+
+
+# ------------------------------------------------------------------------------------ runaway files
+def _team_files(d, n: int) -> dict[str, float]:
+    """n small team plans; file name → budget planned, computed from the generating data."""
+    budgets = {}
+    for i in range(n):
+        data = plan(f"T{i}", 3, i + 1)
+        generate(d / f"t{i}.xlsx", GenerateOptions(year=2026, force=True), data)
+        budgets[f"t{i}.xlsx"] = round(math.fsum(a["budget_planned"] for a in data.actions), 2)
+    return budgets
+
+
+def test_a_worker_that_dies_rejects_its_file_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """python-calamine aborts its process when an allocation fails under the memory bound: the
+    worker dies, which breaks the whole pool. The file then read is retried alone, rejected when
+    it kills that worker too, and the other files are read in a new pool (workers are forked:
+    they carry the patched reader)."""
+    import os
+
+    from pac_excel import consolidate as mod
+
+    budgets = _team_files(tmp_path, 5)
+    real = mod.analyze
+
+    def dies_on_t2(path, **kw):
+        if path.name == "t2.xlsx":
+            os.abort()
+        return real(path, **kw)
+
+    monkeypatch.setattr(mod, "analyze", dies_on_t2)
+    res = consolidate([tmp_path], as_of=AS_OF, jobs=2)
+    status = {e.path.name: (e.status, e.code) for e in res.files}
+    assert status == {name: ("rejected", "aborted") if name == "t2.xlsx" else ("ok", None) for name in budgets}
+    assert res.totals()["budget_planned"] == round(math.fsum(v for k, v in budgets.items() if k != "t2.xlsx"), 2)
+    dead = [e for e in res.files if e.code == "aborted"][0]
+    assert "t2.xlsx" in dead.error.message("fr") and "1536 Mio" in dead.error.message("fr")
+
+
+_TIGHT = """
+import json, resource, sys
+from datetime import date
+from pathlib import Path
+from pac_excel import consolidate as mod
+
+def tight(mib):  # just above what the forked worker already maps
+    with open("/proc/self/status") as fh:
+        mapped = int(fh.read().split("VmSize:")[1].split()[0]) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + (24 << 20),) * 2)
+
+mod._limit_memory = tight
+res = mod.consolidate([Path(sys.argv[1])], as_of=date(2026, 11, 16), jobs=2)
+print(json.dumps({"files": {e.path.name: [e.status, e.code] for e in res.files},
+                  "budget_planned": res.totals()["budget_planned"]}))
+"""
+
+
+def test_memory_bound_rejects_a_huge_file_only(tmp_path):
+    """A worker's address space is bounded; a file that needs more is rejected (a MemoryError in
+    Python, or calamine aborting the worker), never the batch. The bound is set just above what
+    a worker forked from a fresh process maps, so that a 100,000-row sheet exceeds it."""
+    import subprocess
+    import sys
+
+    budgets = _team_files(tmp_path, 3)
+    wb = xlsxwriter.Workbook(str(tmp_path / "huge.xlsx"), {"constant_memory": True})
+    ws = wb.add_worksheet(schema.sheet_name("actions", "fr"))
+    ws.write_row(0, 0, ["Action", "Qui", "Budget prévu", "Date fin"])
+    for r in range(1, 100_001):
+        ws.write_row(r, 0, [f"Action {r}", f"Vendeur {r % 7}", 100 + r, 46_000 + r % 300])
+    wb.close()
+    r = subprocess.run([sys.executable, "-c", _TIGHT, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    assert {k: v[0] for k, v in out["files"].items()} == {**{name: "ok" for name in budgets}, "huge.xlsx": "rejected"}
+    assert out["files"]["huge.xlsx"][1] in ("too_large", "aborted")
+    assert out["budget_planned"] == round(math.fsum(budgets.values()), 2)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_time_limit_does_not_wait_for_a_slow_background_parse(tmp_path, monkeypatch, jobs):
+    """A file whose sheet takes too long to parse (here: the background parse made slow) is
+    rejected when its time limit expires, not when the parse ends; the other files are read."""
+    import threading
+    import time
+
+    from pac_excel.read import workbook as wbmod
+
+    budgets = _team_files(tmp_path, 3)
+    monkeypatch.setattr(wbmod, "PREFETCH_FROM", 0)  # every action sheet parsed in the background
+    real = wbmod.Workbook._parse
+
+    def slow_for_t1(self, name):
+        if self.path.name == "t1.xlsx" and threading.current_thread() is not threading.main_thread():
+            time.sleep(8)
+        return real(self, name)
+
+    monkeypatch.setattr(wbmod.Workbook, "_parse", slow_for_t1)
+    start = time.perf_counter()
+    res = consolidate([tmp_path], as_of=AS_OF, jobs=jobs, timeout=1)
+    assert time.perf_counter() - start < 6
+    status = {e.path.name: (e.status, e.code) for e in res.files}
+    assert status == {name: ("rejected", "timeout") if name == "t1.xlsx" else ("ok", None) for name in budgets}
+    assert res.totals()["budget_planned"] == round(math.fsum(v for k, v in budgets.items() if k != "t1.xlsx"), 2)
