@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import schema
-from ..a1 import cell_text
+from ..a1 import MAX_CELL_TEXT, cell_text
 from ..consolidate import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
@@ -145,8 +145,9 @@ def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
         write_string = ws.write_string
 
         def write(r: int, c: int, v: Any) -> None:
-            if isinstance(v, str):
-                write_string(r, c, cell_text(v), fmt)
+            if type(v) is str:
+                if v:  # an empty text is an empty cell: nothing to write
+                    write_string(r, c, v if len(v) <= MAX_CELL_TEXT else cell_text(v), fmt)
             elif v is not None:
                 _cell(ws, r, c, v, kind, fm)
     elif kind == "d":
