@@ -279,7 +279,7 @@ def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generato
             futures = [pool.submit(_read_one, path, as_of, timeout) for path in paths[i:]]
             for future in futures:
                 try:
-                    outcome = future.result()
+                    outcome = _result(future, paths[i])
                 except BrokenProcessPool:
                     break
                 i += 1
@@ -297,11 +297,26 @@ def _read_alone(path: Path, as_of: date, timeout: int) -> tuple[str, Any]:
 
     pool = _pool(1)
     try:
-        return pool.submit(_read_one, path, as_of, timeout).result()
+        return _result(pool.submit(_read_one, path, as_of, timeout), path)
     except BrokenProcessPool:
         return "pac", ("read.aborted", {"path": str(path), "mib": str(MEMORY_MIB)})
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _result(future: Any, path: Path) -> tuple[str, Any]:
+    """A worker's outcome. Sending it back can fail too (a MemoryError while pickling a large
+    analysis under the memory bound, measured): that is the file's rejection, never the batch's."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except MemoryError:
+        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
+    except Exception as exc:
+        return "crash", f"{type(exc).__name__}: {exc}"
 
 
 class _Timeout(Exception):

@@ -270,6 +270,41 @@ def test_a_worker_that_dies_rejects_its_file_and_the_batch_goes_on(tmp_path, mon
     assert "t2.xlsx" in dead.error.message("fr") and "1536 Mio" in dead.error.message("fr")
 
 
+class _Unsendable:
+    """An analysis result that cannot travel back from a worker process."""
+
+    def __init__(self, exc: type[BaseException]) -> None:
+        self.exc = exc
+
+    def __reduce__(self):
+        raise self.exc("cannot be sent")
+
+
+def test_a_result_that_cannot_come_back_rejects_its_file_only(tmp_path, monkeypatch):
+    """Sending a worker's result back can fail (a MemoryError while pickling under the memory
+    bound was seen in CI): the file is rejected (too_large, or unreadable with the reason), the
+    other files are consolidated."""
+    from pac_excel import consolidate as mod
+
+    budgets = _team_files(tmp_path, 4)
+    real = mod.analyze
+
+    def unsendable(path, **kw):
+        if path.name == "t1.xlsx":
+            return _Unsendable(MemoryError)
+        if path.name == "t3.xlsx":
+            return _Unsendable(TypeError)
+        return real(path, **kw)
+
+    monkeypatch.setattr(mod, "analyze", unsendable)
+    res = consolidate([tmp_path], as_of=AS_OF, jobs=2)
+    status = {e.path.name: (e.status, e.code) for e in res.files}
+    assert status == {"t0.xlsx": ("ok", None), "t1.xlsx": ("rejected", "too_large"),
+                      "t2.xlsx": ("ok", None), "t3.xlsx": ("rejected", "unreadable")}
+    assert "cannot be sent" in [e.reason for e in res.files if e.path.name == "t3.xlsx"][0]
+    assert res.totals()["budget_planned"] == round(budgets["t0.xlsx"] + budgets["t2.xlsx"], 2)
+
+
 _TIGHT = """
 import json, resource, sys
 from datetime import date
