@@ -1,5 +1,7 @@
 """Mutation fuzz: valid workbooks damaged at random (seeded, so reproducible) may only be read
-or rejected with a documented code, never crash or hang (run in a fresh process)."""
+or rejected with a documented code, never crash or hang (run in a fresh process). Damage goes
+to the parts (bytes flipped, truncated, garbage inserted, parts dropped or swapped) and to the
+zip container itself (local headers, central directory)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ def mutate(src: Path, dst: Path, rng: random.Random) -> str:
     with zipfile.ZipFile(src) as z:
         entries = {i.filename: z.read(i.filename) for i in z.infolist()}
     sheets = [n for n in entries if n.startswith("xl/worksheets/sheet") or n == "xl/sharedStrings.xml"]
-    kind = rng.choice(["flip", "drop", "truncate", "garbage", "swap"])
+    kind = rng.choice(["flip", "drop", "truncate", "garbage", "swap", "archive"])
     target = rng.choice(sheets)
     data = bytearray(entries[target])
     if kind == "flip":
@@ -38,12 +40,20 @@ def mutate(src: Path, dst: Path, rng: random.Random) -> str:
         at = rng.randrange(len(data))
         entries[target] = bytes(data[:at]) + rng.choice([b"<c r=\"ZZZ9\"><v>x</v>", b"</row>", b"<<>>", b"\x00\xff",
                                                          b'<c r="A1" t="e"><v>#REF!</v></c>']) + bytes(data[at:])
-    else:  # swap two parts
+    elif kind == "swap":  # two parts exchanged
         a, b = rng.sample(sheets, 2) if len(sheets) > 1 else (target, target)
         entries[a], entries[b] = entries[b], entries[a]
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in entries.items():
             z.writestr(name, content)
+    if kind == "archive":  # the container itself: bytes flipped in local headers or the central directory
+        raw = bytearray(dst.read_bytes())
+        starts = [i for i in range(len(raw) - 3) if raw[i:i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]
+        for _ in range(rng.randint(1, 6)):
+            at = rng.choice(starts) + rng.randrange(46)
+            raw[min(at, len(raw) - 1)] = rng.randrange(256)
+        dst.write_bytes(bytes(raw))
+        target = "zip headers"
     return f"{kind} {target}"
 
 

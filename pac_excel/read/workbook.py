@@ -76,7 +76,7 @@ class Workbook:
             if self._zip is None:
                 self._zip = zipfile.ZipFile(self.path)
             return self._zip.read(name)
-        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
             raise PlanReadError("read.truncated", path=self.path) from exc
 
     def close(self) -> None:
@@ -187,8 +187,11 @@ def open_workbook(path: str | Path) -> Workbook:
 
     try:
         z: zipfile.ZipFile | None = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        z = None  # not a zip (.xls, or not a workbook at all): calamine or the classifier tells
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+        # RuntimeError: zipfile's NotImplementedError for a damaged "version needed" field
+        z = None  # not a zip (.xls, or not a workbook at all): calamine or the classifier tells…
+        if _starts_like_zip(path):  # … but an archive the guard cannot inspect is never decompressed
+            raise PlanReadError("read.truncated", path=path) from exc
     try:
         macros = check_container(z) if z is not None else False
         cal = CalamineWorkbook.from_path(str(path))
@@ -202,7 +205,7 @@ def open_workbook(path: str | Path) -> Workbook:
         if path.suffix.lower() in OOXML and z is not None:
             try:
                 date1904, xml_paths = _ooxml_layout(z)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError) as exc:
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError, RuntimeError) as exc:
                 raise PlanReadError("read.truncated", path=path) from exc
     except Refusal as r:
         if z is not None:
@@ -220,6 +223,14 @@ def open_workbook(path: str | Path) -> Workbook:
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _starts_like_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == b"PK"
+    except OSError:
+        return False
 
 
 def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
