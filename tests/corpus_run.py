@@ -29,10 +29,19 @@ def _alarm(signum, frame):
 
 
 def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
-    """Rows holding anything below the header, read independently of the analyzer."""
-    import python_calamine as pc
+    """Rows holding anything below the header, read independently of the analyzer (calamine's
+    own rows; xlrd's for .xls, which the analyzer reads with xlrd: calamine can panic on a damaged one)."""
+    if path.lower().endswith(".xls"):
+        import io
 
-    rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        import xlrd
+
+        sh = xlrd.open_workbook(path, logfile=io.StringIO()).sheet_by_name(sheet)
+        rows = [sh.row_values(r) for r in range(sh.nrows)]
+    else:
+        import python_calamine as pc
+
+        rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     return sum(1 for row in rows[header_row:] if any(v not in ("", None) for v in row))
 
 

@@ -1,6 +1,7 @@
-"""Opening a workbook for reading: values through python-calamine (.xlsx, .xlsm, .xls, .ods),
-plus, for the OOXML formats, a light scan of the sheet XML for what calamine does not give:
-which cells hold a formula, which hold an error value, and the 1900/1904 date system.
+"""Opening a workbook for reading: values through python-calamine (.xlsx, .xlsm, .ods) and
+xlrd (legacy .xls), plus, for the OOXML formats, a light scan of the sheet XML for what calamine
+does not give: which cells hold a formula, which hold an error value, and the 1900/1904 date
+system.
 
 Nothing here writes: a user's file is only ever read.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +135,9 @@ class Workbook:
             cs = self._cal.get_sheet_by_name(name)
             rows = cs.to_python(skip_empty_area=False)
             merged = list(getattr(cs, "merged_cell_ranges", None) or [])
-        except Exception as exc:  # calamine's own error family
+        except BaseException as exc:
+            if not reader_failed(exc):
+                raise
             raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
         return rows, merged
 
@@ -161,10 +165,20 @@ class Workbook:
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
             elif suffix == ".ods":
-                sh.errors = _scan_ods_errors(self.path, name)
-            elif suffix == ".xls":
-                sh.errors = _scan_xls_errors(self.path, name)
+                sh.errors = self._ods_errors(name)
+            elif isinstance(self._cal, XlsBook):
+                sh.errors = self._cal.errors.get(name, {})
         return sh
+
+    def _ods_errors(self, name: str) -> dict[tuple[int, int], str]:
+        import xml.parsers.expat
+        import zlib
+
+        try:
+            return _scan_ods_errors(self.path, name)
+        except (xml.parsers.expat.ExpatError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError,
+                RuntimeError, ValueError) as exc:  # content.xml that calamine read leniently
+            raise PlanReadError("read.truncated", path=self.path) from exc
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
@@ -194,14 +208,19 @@ def open_workbook(path: str | Path) -> Workbook:
             raise PlanReadError("read.truncated", path=path) from exc
     try:
         macros = check_container(z) if z is not None else False
-        cal = CalamineWorkbook.from_path(str(path))
-        names = list(cal.sheet_names)
-        hidden = set()
-        try:
-            hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
-        except Exception:  # metadata is optional
-            pass
         date1904, xml_paths = False, {}
+        if path.suffix.lower() == ".xls" and z is None:
+            cal: Any = XlsBook(path)
+            names, hidden, date1904 = cal.sheet_names, cal.hidden, cal.date1904
+        else:
+            cal = CalamineWorkbook.from_path(str(path))
+            names = list(cal.sheet_names)
+            hidden = set()
+            try:
+                hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
+            except BaseException as exc:  # metadata is optional
+                if not reader_failed(exc):
+                    raise
         if path.suffix.lower() in OOXML and z is not None:
             try:
                 date1904, xml_paths = _ooxml_layout(z)
@@ -215,11 +234,20 @@ def open_workbook(path: str | Path) -> Workbook:
         if z is not None:
             z.close()
         raise
-    except Exception as exc:  # calamine could not open it
+    except BaseException as exc:  # calamine could not open it
         if z is not None:
             z.close()
+        if not reader_failed(exc):
+            raise
         raise _classify_failure(path, exc) from exc
     return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros, _zip=z)
+
+
+def reader_failed(exc: BaseException) -> bool:
+    """Whether an exception is a reading library failing on the file: its errors, and a Rust
+    panic inside python-calamine (pyo3 raises PanicException, a BaseException: a damaged .xls
+    made calamine index out of range, found by fuzzing). Interrupts and exits are not."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -244,7 +272,8 @@ def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
         return PlanReadError("read.missing", path=path)
     if not head:
         return PlanReadError("read.empty", path=path)
-    if "Password" in type(exc).__name__ or (head == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t" in sample):
+    if "Password" in type(exc).__name__ or "encrypted" in str(exc).lower() or (
+            head == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t" in sample):
         return PlanReadError("read.password", path=path)
     if head.startswith(b"PK"):
         return PlanReadError("read.truncated", path=path)
@@ -345,14 +374,68 @@ def _scan_ods_errors(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     return errors
 
 
-def _scan_xls_errors(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """Error cells of one sheet of a legacy .xls workbook, through xlrd (calamine reads them as blanks)."""
+class XlsBook:
+    """A legacy .xls workbook read with xlrd, in the shape calamine gives (rows of values, dates
+    as dates, merged ranges, error cells apart). xlrd is pure Python: a damaged file raises an
+    exception, where python-calamine can abort the whole process (one flipped byte made it
+    allocate 38 GB, found by fuzzing)."""
+
+    def __init__(self, path: Path) -> None:
+        import io
+
+        import xlrd
+
+        # xlrd writes its diagnostics to stdout unless told otherwise: they would mix with a report
+        self.book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO(), verbosity=0)
+        self.sheet_names = self.book.sheet_names()
+        self.hidden = {sh.name for sh in self.book.sheets() if sh.visibility}
+        self.date1904 = self.book.datemode == 1
+        self.errors: dict[str, dict[tuple[int, int], str]] = {}
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        return _XlsSheet(self, self.book.sheet_by_name(name))
+
+
+class _XlsSheet:
+    def __init__(self, owner: XlsBook, sheet: Any) -> None:
+        self.owner, self.sheet = owner, sheet
+        # xlrd: (first row, row after, first col, col after) → calamine: ((r0, c0), (r1, c1)) inclusive
+        self.merged_cell_ranges = [((r0, c0), (r1 - 1, c1 - 1)) for r0, r1, c0, c1 in sheet.merged_cells]
+
+    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
+        import xlrd
+
+        sh, datemode = self.sheet, self.owner.book.datemode
+        errors = self.owner.errors.setdefault(sh.name, {})
+        rows = []
+        for r in range(sh.nrows):
+            types, values = sh.row_types(r), sh.row_values(r)
+            row: list[Any] = []
+            for c, (t, v) in enumerate(zip(types, values)):
+                if t in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
+                    row.append(v)
+                elif t == xlrd.XL_CELL_DATE:
+                    row.append(_xls_date(v, datemode))
+                elif t == xlrd.XL_CELL_BOOLEAN:
+                    row.append(bool(v))
+                elif t == xlrd.XL_CELL_ERROR:
+                    errors[(r, c)] = xlrd.error_text_from_code.get(v, "#ERROR")
+                    row.append("")  # as calamine: the error is reported apart
+                else:
+                    row.append("")
+            row.extend([""] * (sh.ncols - len(row)))
+            rows.append(row)
+        return rows
+
+
+def _xls_date(serial: float, datemode: int) -> Any:
+    """A date cell: a date, or a datetime when it has a time; the serial when it is no date."""
     import xlrd
 
-    book = xlrd.open_workbook(str(path), on_demand=True)
     try:
-        sh = book.sheet_by_name(sheet)
-        return {(r, c): xlrd.error_text_from_code.get(sh.cell_value(r, c), "#ERROR")
-                for r in range(sh.nrows) for c in range(sh.ncols) if sh.cell_type(r, c) == xlrd.XL_CELL_ERROR}
-    finally:
-        book.release_resources()
+        y, m, d, hh, mm, ss = xlrd.xldate_as_tuple(serial, datemode)
+    except xlrd.xldate.XLDateError:
+        return serial
+    if y == 0:
+        return serial  # a time of day alone: not a date
+    return date(y, m, d) if (hh, mm, ss) == (0, 0, 0) else datetime(y, m, d, hh, mm, ss)
