@@ -277,8 +277,8 @@ def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
         return PlanReadError("read.password", path=path)
     if head.startswith(b"PK"):
         return PlanReadError("read.truncated", path=path)
-    if head == OLE_MAGIC:
-        return PlanReadError("read.unreadable", path=path, detail=exc)
+    if head == OLE_MAGIC:  # a damaged legacy workbook: say what the reader tripped on
+        return PlanReadError("read.unreadable", path=path, detail=str(exc) or f"{type(exc).__name__}, damaged file")
     text = sample.lstrip().lower()
     kind = "HTML" if text.startswith((b"<!doctype html", b"<html")) else "XML" if text.startswith(b"<?xml") \
         else "PDF" if text.startswith(b"%pdf") else "texte / CSV"
