@@ -46,6 +46,8 @@ REJECT_CODES = {
     "read.timeout": "timeout",
     "read.too_large": "too_large",
     "read.aborted": "aborted",
+    "read.too_many_cells": "too_large",
+    "read.too_many_cells_any": "too_large",
 }
 
 

@@ -63,6 +63,19 @@ TX: dict[str, T] = {
                       "mémoire atteinte dans la bibliothèque de lecture, ou défaut de celle-ci).",
                       "{path}: given up, the reading process stopped dead (the {mib} MiB memory bound reached "
                       "inside the reading library, or a fault of that library)."),
+    "read.too_many_cells": T("{path} : la feuille « {sheet} » va jusqu’à la cellule {cell}, soit une grille de {cells} "
+                             "cellules (limite : {limit}) : elle n’est pas lue. Une valeur tapée au loin ? Effacez les "
+                             "lignes et colonnes au-delà du tableau (Ctrl+Fin montre la dernière cellule), puis "
+                             "enregistrez.",
+                             "{path}: sheet “{sheet}” reaches cell {cell}, a grid of {cells} cells (limit: {limit}): "
+                             "it is not read. A value typed far away? Delete the rows and columns beyond the table "
+                             "(Ctrl+End shows the last cell), then save."),
+    "read.too_many_cells_any": T("{path} : une feuille s’étend sur {cells} cellules (limite : {limit}) : le classeur "
+                                 "n’est pas lu. Une valeur tapée au loin ? Effacez les lignes et colonnes au-delà des "
+                                 "tableaux (Ctrl+Fin montre la dernière cellule), puis enregistrez.",
+                                 "{path}: a sheet spans {cells} cells (limit: {limit}): the workbook is not read. A "
+                                 "value typed far away? Delete the rows and columns beyond the tables (Ctrl+End shows "
+                                 "the last cell), then save."),
     "read.no_table": T("{path} : aucun tableau d’actions trouvé (en-têtes attendus : Action, Qui, Budget, Date fin…).",
                        "{path}: no action table found (expected headers: Action, Owner, Budget, End date…)."),
     # ---- analysis reports

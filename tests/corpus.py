@@ -197,6 +197,22 @@ def b_inflated(d: Path) -> Path:
     return d / "inflated.xlsx"
 
 
+def b_far_value(name: str, col: int = 16_383, dimension: bool = True) -> Callable[[Path], Path]:
+    """A value typed far away (row 1,048,576): python-calamine would allocate the whole grid up
+    to it (17 billion cells at XFD1048576) and abort the process."""
+    def build(d: Path) -> Path:
+        wb, ws = three_columns(d / f"{name}_src.xlsx")
+        ws.write(1_048_575, col, "x")
+        wb.close()
+        if dimension:
+            return rewrite(d / f"{name}_src.xlsx", d / f"{name}.xlsx", lambda n, b: b)
+        import re
+
+        return rewrite(d / f"{name}_src.xlsx", d / f"{name}.xlsx",
+                       lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b) if n.startswith("xl/worksheets/") else b)
+    return build
+
+
 def b_dimension(d: Path) -> Path:
     import re
 
@@ -331,6 +347,13 @@ CASES: list[Case] = [
          figures={"ends": [v for _, v in DATES] + [None, None]}),
     Case("1904 date system", "12 1904 epoch", b_1904, figures={**PLAIN, "starts": [r[3] for r in ROWS]}),
     Case("used range to row 1,048,576", "13 inflated used range", b_inflated, figures=PLAIN),
+    Case("value typed far away", "13 inflated used range", b_far_value("far"), reject="too_large"),
+    Case("value far away, no <dimension>", "13 inflated used range", b_far_value("far_nodim", dimension=False),
+         reject="too_large"),
+    Case("value far away, saved as .xlsx by LibreOffice", "13 inflated used range", b_far_value("far_lo", col=999),
+         reject="too_large", via_lo="xlsx"),
+    Case("value far away, saved as .ods by LibreOffice", "13 inflated used range", b_far_value("far_ods", col=999),
+         reject="too_large", via_lo="ods"),
     Case("dimension smaller than data", "14 wrong <dimension>", b_dimension, figures=PLAIN),
     Case("merged owner", "15 merged cells", b_merged, codes={"merged_cells"},
          figures={"budget_planned": BUDGET, "owner_budget": {"Ann": 2450.5, "Bo": 300.0}}),

@@ -21,6 +21,10 @@ from ..errors import PacError
 
 OOXML = (".xlsx", ".xlsm")
 PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
+#: a sheet read as a grid of more cells is refused: python-calamine allocates the whole grid
+#: from the first to the farthest cell, and aborts the process when that fails (one value typed
+#: at XFD1048576 asks for 17 billion cells: measured)
+MAX_CELLS = 20_000_000
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -35,6 +39,8 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>\s*<f[ >/]')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _V = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>/]*>')  # not a self-closed (blank) cell
 
 
 @dataclass
@@ -102,6 +108,7 @@ class Workbook:
                 return  # a small sheet parses faster than a thread starts
         except KeyError:
             return
+        self._guard_extent(name)
         box: dict[str, Any] = {}
 
         def run() -> None:
@@ -130,6 +137,36 @@ class Workbook:
             else:
                 self._failed[name] = box["error"]
 
+    def _guard_extent(self, name: str) -> None:
+        """Refuse an OOXML sheet whose grid of values, from its first to its farthest value,
+        exceeds MAX_CELLS, before calamine allocates it. The sheet's <dimension> (Excel,
+        LibreOffice, openpyxl and xlsxwriter write one) is read from the head of its part: a
+        sheet it keeps under the limit is read at no further cost. Otherwise (a far cell, or no
+        <dimension>) the cells holding something are located: formatted blank cells, which
+        inflate the <dimension> but not calamine's grid, do not count. A <dimension> that
+        understates the grid is believed: no spreadsheet application writes one (README, limits)."""
+        part = self._xml_paths.get(name)
+        if part is None or self._zip is None:
+            return
+        try:
+            with self._zip.open(part) as fh:
+                head = fh.read(4096)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            return  # the parse reports a damaged part
+        m = _DIMENSION.search(head)
+        if m and _cells(m[1], m[2], m[3] or m[1], m[4] or m[2]) <= MAX_CELLS:
+            return
+        refs = _VALUE_CELL.findall(self.part(part))
+        if not refs:
+            return
+        rows = [int(r) for _, r in refs]
+        cols = [col_index(c.decode()) for c in {c for c, _ in refs}]
+        cells = (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+        if cells > MAX_CELLS:
+            far = max(refs, key=lambda ref: (int(ref[1]), len(ref[0]), ref[0]))
+            raise PlanReadError("read.too_many_cells", path=self.path, sheet=name, cell=(far[0] + far[1]).decode(),
+                                cells=_grouped(cells), limit=_grouped(MAX_CELLS))
+
     def _parse(self, name: str) -> tuple[list[list[Any]], list[Any]]:
         try:
             cs = self._cal.get_sheet_by_name(name)
@@ -150,6 +187,7 @@ class Workbook:
         if sh is None:
             if name in self._failed:
                 raise self._failed[name]
+            self._guard_extent(name)
             rows, merged = self._parse(name)
             sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
         if structure and not sh.scanned and name in self._prescanned and not formulas:
@@ -243,6 +281,16 @@ def open_workbook(path: str | Path) -> Workbook:
     return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros, _zip=z)
 
 
+def _cells(c0: bytes, r0: bytes, c1: bytes, r1: bytes) -> int:
+    """The number of cells of the box from (c0, r0) to (c1, r1), A1 parts as bytes."""
+    return (abs(int(r1) - int(r0)) + 1) * (abs(col_index(c1.decode()) - col_index(c0.decode())) + 1)
+
+
+def _grouped(n: int) -> str:
+    """12345678 → "12 345 678" (narrow no-break spaces, as in French; clear in English too)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def reader_failed(exc: BaseException) -> bool:
     """Whether an exception is a reading library failing on the file: its errors, and a Rust
     panic inside python-calamine (pyo3 raises PanicException, a BaseException: a damaged .xls
@@ -272,6 +320,10 @@ def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
         return PlanReadError("read.missing", path=path)
     if not head:
         return PlanReadError("read.empty", path=path)
+    limit = re.search(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)", str(exc))
+    if limit:  # calamine's own bound (OpenDocument): a sheet spread over too many cells
+        return PlanReadError("read.too_many_cells_any", path=path, cells=_grouped(int(limit[1])),
+                             limit=_grouped(int(limit[2])))
     if "Password" in type(exc).__name__ or "encrypted" in str(exc).lower() or (
             head == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t" in sample):
         return PlanReadError("read.password", path=path)
