@@ -1,7 +1,7 @@
 """Mutation fuzz: valid workbooks damaged at random (seeded, so reproducible) may only be read
 or rejected with a documented code, never crash or hang (run in a fresh process). Damage goes
 to the parts (bytes flipped, truncated, garbage inserted, parts dropped or swapped) and to the
-zip container itself (local headers, central directory)."""
+zip container itself (local headers, central directory, compressed data)."""
 
 from __future__ import annotations
 
@@ -46,11 +46,11 @@ def mutate(src: Path, dst: Path, rng: random.Random) -> str:
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in entries.items():
             z.writestr(name, content)
-    if kind == "archive":  # the container itself: bytes flipped in local headers or the central directory
+    if kind == "archive":  # the container itself: bytes flipped in its headers or its compressed data
         raw = bytearray(dst.read_bytes())
         starts = [i for i in range(len(raw) - 3) if raw[i:i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]
         for _ in range(rng.randint(1, 6)):
-            at = rng.choice(starts) + rng.randrange(46)
+            at = rng.choice(starts) + rng.randrange(46) if rng.random() < 0.5 else rng.randrange(len(raw))
             raw[min(at, len(raw) - 1)] = rng.randrange(256)
         dst.write_bytes(bytes(raw))
         target = "zip headers"

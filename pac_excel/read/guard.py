@@ -42,7 +42,7 @@ def check_container(z: zipfile.ZipFile) -> bool:
         if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise Refusal("read.bomb", detail=f"{i.filename}: {i.file_size / 2**20:.0f} MiB from "
                                               f"{i.compress_size / 2**10:.0f} KiB")
-    with open(z.filename or "", "rb") if z.filename else nullcontext(z.fp) as fh:
+    with open(z.filename, "rb") if z.filename else nullcontext(z.fp) as fh:
         for i in infos:
             if i.filename.endswith((".xml", ".rels")) and i.file_size:
                 head = _head(z, fh, i)

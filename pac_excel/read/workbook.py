@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,10 @@ PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a ba
 #: at XFD1048576 asks for 17 billion cells: measured)
 MAX_CELLS = 20_000_000
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+#: what reading a damaged zip part can raise (zipfile's NotImplementedError is a RuntimeError)
+ZIP_ERRORS = (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError)
 
 
 class PlanReadError(PacError):
@@ -78,13 +83,11 @@ class Workbook:
 
     def part(self, name: str) -> bytes:
         """One part of the OOXML package, the archive opened once per workbook."""
-        import zlib
-
         try:
             if self._zip is None:
                 self._zip = zipfile.ZipFile(self.path)
             return self._zip.read(name)
-        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
+        except ZIP_ERRORS as exc:
             raise PlanReadError("read.truncated", path=self.path) from exc
 
     def close(self) -> None:
@@ -151,7 +154,7 @@ class Workbook:
         try:
             with self._zip.open(part) as fh:
                 head = fh.read(4096)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+        except ZIP_ERRORS:
             return  # the parse reports a damaged part
         m = _DIMENSION.search(head)
         if m and _cells(m[1], m[2], m[3] or m[1], m[4] or m[2]) <= MAX_CELLS:
@@ -210,12 +213,10 @@ class Workbook:
 
     def _ods_errors(self, name: str) -> dict[tuple[int, int], str]:
         import xml.parsers.expat
-        import zlib
 
         try:
-            return _scan_ods_errors(self.path, name)
-        except (xml.parsers.expat.ExpatError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError,
-                RuntimeError, ValueError) as exc:  # content.xml that calamine read leniently
+            return _scan_ods_errors(self.part("content.xml"), name)
+        except (xml.parsers.expat.ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
             raise PlanReadError("read.truncated", path=self.path) from exc
 
     def meta(self) -> dict[str, str] | None:
@@ -239,8 +240,7 @@ def open_workbook(path: str | Path) -> Workbook:
 
     try:
         z: zipfile.ZipFile | None = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-        # RuntimeError: zipfile's NotImplementedError for a damaged "version needed" field
+    except ZIP_ERRORS as exc:
         z = None  # not a zip (.xls, or not a workbook at all): calamine or the classifier tells…
         if _starts_like_zip(path):  # … but an archive the guard cannot inspect is never decompressed
             raise PlanReadError("read.truncated", path=path) from exc
@@ -262,22 +262,16 @@ def open_workbook(path: str | Path) -> Workbook:
         if path.suffix.lower() in OOXML and z is not None:
             try:
                 date1904, xml_paths = _ooxml_layout(z)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeError, RuntimeError) as exc:
+            except (*ZIP_ERRORS, UnicodeError) as exc:
                 raise PlanReadError("read.truncated", path=path) from exc
-    except Refusal as r:
+    except BaseException as exc:
         if z is not None:
             z.close()
-        raise PlanReadError(r.key, path=path, **r.params) from None
-    except PlanReadError:
-        if z is not None:
-            z.close()
-        raise
-    except BaseException as exc:  # calamine could not open it
-        if z is not None:
-            z.close()
-        if not reader_failed(exc):
+        if isinstance(exc, Refusal):
+            raise PlanReadError(exc.key, path=path, **exc.params) from None
+        if isinstance(exc, PlanReadError) or not reader_failed(exc):
             raise
-        raise _classify_failure(path, exc) from exc
+        raise _classify_failure(path, exc) from exc  # the reading library could not open it
     return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros, _zip=z)
 
 
@@ -309,7 +303,7 @@ def _starts_like_zip(path: Path) -> bool:
         return False
 
 
-def _classify_failure(path: Path, exc: Exception) -> PlanReadError:
+def _classify_failure(path: Path, exc: BaseException) -> PlanReadError:
     """Why a file could not be opened, from its first bytes: one reason per class."""
     try:
         with open(path, "rb") as fh:
@@ -358,8 +352,7 @@ def _ooxml_layout(z: zipfile.ZipFile) -> tuple[bool, dict[str, str]]:
 
 def _hidden_rows(data: bytes) -> list[int]:
     """0-based rows marked hidden in one sheet part."""
-    return [int(m) - 1 for m in _HIDDEN_ROW.findall(data)] if b'hidden="1"' in data or b'hidden="true"' in data \
-        else []
+    return [int(m) - 1 for m in _HIDDEN_ROW.findall(data)] if b'hidden="' in data else []
 
 
 def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
@@ -381,13 +374,11 @@ def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]
     return found, errors
 
 
-def _scan_ods_errors(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def _scan_ods_errors(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
     """Error cells of one sheet of an OpenDocument spreadsheet (calamine reads them as blanks):
-    a streaming parse of content.xml, repeated rows and columns counted."""
+    a streaming parse of its content.xml, repeated rows and columns counted."""
     import xml.parsers.expat
 
-    with zipfile.ZipFile(path) as z:
-        data = z.read("content.xml")
     errors: dict[tuple[int, int], str] = {}
     st: dict[str, Any] = {"in": False, "row": -1, "rep": 1, "col": 0, "cell": None, "text": []}
 
