@@ -278,6 +278,10 @@ def _tasks_as_actions(t: FoundTable) -> FoundTable:
     return FoundTable(schema.ACTIONS, t.sheet, t.header_row, columns, rows, t.totals, t.ignored, t.blank, t.problems)
 
 
+_TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
+_NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
+
+
 def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, problems: list[Problem]) -> Any:
     """Parse one cell by its column kind, reporting what cannot be read."""
     col = table.tdef.column(key)
@@ -287,9 +291,9 @@ def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, p
             problems.append(Problem("error_value", table.sheet.name, table.cell(row, key), {"value": err}))
             return None
     if raw is None or raw == "":
-        return "" if col.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE) else None
+        return "" if col.kind in _TEXT_KINDS else None
     params = {"column": col.label("fr")}
-    if col.kind in (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT):
+    if col.kind in _NUMBER_KINDS:
         value, prob = parse_number(raw, percent_ok=col.kind is not Kind.MONEY)
     elif col.kind is Kind.DATE:
         value, prob = parse_date(raw, wb.date1904)
@@ -306,8 +310,6 @@ _ACTION_FIELDS = (("action", "action"), ("owner", "owner"), ("category", "catego
                   ("revenue_expected", "revenue_expected"), ("revenue_actual", "revenue_actual"), ("start", "start"),
                   ("end", "end"), ("target", "target"), ("result", "result"), ("indicator", "indicator"),
                   ("steps", "steps"), ("means", "means"), ("analysis", "variance_analysis"))
-_TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
-_NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
 
 
 def _raw_rows(table: FoundTable) -> list[list[Any]] | None:
@@ -376,10 +378,10 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
         _read_errors(table, index, fields, found)
     found.sort(key=lambda f: (f[0], f[1]))
     problems.extend(p for _, _, p in found)
+    f = dict(zip((attr for attr, _ in _ACTION_FIELDS), fields))
     keys: dict[str, str | None] = {}
     status_keys = [keys[s] if s in keys else keys.setdefault(s, schema.STATUS.key_of(s) if s else None)
-                   for s in fields[3]]
-    f = dict(zip((attr for attr, _ in _ACTION_FIELDS), fields))
+                   for s in f["status"]]
     if "status" in table.columns:
         closed = [k in schema.CLOSED_STATUSES for k in status_keys]
     else:  # no status column: an action with a result entered is done

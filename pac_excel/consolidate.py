@@ -315,10 +315,17 @@ def _result(future: Any, path: Path) -> tuple[str, Any]:
         return future.result()
     except BrokenProcessPool:
         raise
-    except MemoryError:
-        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
     except Exception as exc:
-        return "crash", f"{type(exc).__name__}: {exc}"
+        return _failure(path, exc)
+
+
+def _failure(path: Path, exc: Exception) -> tuple[str, Any]:
+    """A file's reading failed: the outcome that rejects it, as plain data."""
+    if isinstance(exc, MemoryError):
+        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
+    if isinstance(exc, PacError):
+        return "pac", (exc.key, {k: str(v) for k, v in exc.params.items()})
+    return "crash", f"{type(exc).__name__}: {exc}"  # a hostile file must never take the batch down
 
 
 class _Timeout(Exception):
@@ -342,12 +349,8 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S) -> tuple[str, A
         return "ok", analyze(path, as_of=as_of)
     except _Timeout:
         return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
-    except MemoryError:
-        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
-    except PacError as err:
-        return "pac", (err.key, {k: str(v) for k, v in err.params.items()})
-    except Exception as exc:  # a hostile file must never take the batch down
-        return "crash", f"{type(exc).__name__}: {exc}"
+    except Exception as exc:
+        return _failure(path, exc)
     finally:
         if alarm:
             signal.alarm(0)
