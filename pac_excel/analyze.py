@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from . import compute, schema
-from .a1 import MAX_CELL_TEXT, cell_text
+from .a1 import MAX_CELL_TEXT, a1, cell_text
 from .i18n import money
 from .problems import Problem
-from .read.tables import FoundTable, RowValues, a1, find_table, is_subtotal_label
+from .read.tables import FoundTable, RowValues, find_table, is_subtotal_label
 from .read.values import as_text, parse_date, parse_number
 from .read.workbook import PlanReadError, Workbook, open_workbook
 from .schema import Kind, normalize_label

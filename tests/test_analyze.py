@@ -267,7 +267,7 @@ def test_variance_threshold_and_past_end_checks(tmp_path):
     rows = {a.action: a.row for a in res.actions}
     codes = _codes(res)
     cols = {c.key: i for i, c in enumerate(schema.ACTIONS.select())}
-    from pac_excel.read.tables import col_letter
+    from pac_excel.a1 import col_letter
 
     def cell(key, action):
         return f"{col_letter(cols[key])}{rows[action]}"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import schema
-from ..a1 import a1, col_letter  # noqa: F401  (re-exported for the sheet writers)
+from ..a1 import a1
 from ..i18n import tx
 from ..plandata import PlanData
 from ..schema import Kind

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import compute, schema
+from ..a1 import a1
 from ..schema import Kind
-from .book import Book, a1, quote_sheet
+from .book import Book, quote_sheet
 from .formulas import cached_values
 
 COLS = (36, 13, 15, 15, 15, 12)

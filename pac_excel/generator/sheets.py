@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import __version__, compute, schema
+from ..a1 import a1, col_letter
 from ..schema import MONTHS, MONTHS_SHORT, Kind
-from .book import Book, a1, col_letter, excel_serial, quote_sheet
+from .book import Book, excel_serial, quote_sheet
 from .tablesheet import write_table, write_value
 
 # Positions other sheets rely on (0-based): the strategy header values are B4, B5, B6.
@@ -286,7 +287,7 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
         ws.write_formula(tr, c, f'=IF(COUNT({rng})=0,"",SUM({rng}))', tot_fmt(cols[c].kind), sum(vals) if vals else "")
     for c in range(6, 10):
         ws.write_blank(tr, c, None, tot_fmt(cols[c].kind))
-    for c, style_rng in ((5, "variance"), (8, "variance")):
+    for c in (5, 8):
         rng_cell = A(c, first)
         ws.conditional_format(first, c, last, c, {"type": "formula", "criteria": f"=AND(ISNUMBER({rng_cell}),"
                                                   f"{rng_cell}<0)", "format": book.dxf("red")})

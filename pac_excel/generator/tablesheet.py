@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from .. import schema
-from ..a1 import cell_text
+from ..a1 import cell_text, col_letter
 from ..schema import Column, Kind, TableDef
-from .book import Book, TablePlace, col_letter
+from .book import Book, TablePlace
 from .formulas import FORMULAS, cached_values
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)

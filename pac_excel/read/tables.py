@@ -8,7 +8,7 @@ from datetime import date, datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..a1 import a1, col_letter  # noqa: F401  (re-exported)
+from ..a1 import a1
 from ..problems import Problem
 from ..schema import Kind, TableDef, normalize_label
 from .workbook import Sheet, Workbook

@@ -24,15 +24,6 @@ ACTION_KEYS = ("team", "source", "action", "owner", "category", "status", "objec
 KPI_KEYS = ("name", "type", "direction", "initial", "target", "latest", "attainment")
 
 
-def write_consolidated(c: Consolidation, path: Path, lang: str = "fr", force: bool = False) -> Path:
-    """Write a finished consolidation."""
-    with ConsolidatedWriter(path, lang, force) as w:
-        for entry in c.files:
-            w.add(entry)
-        w.finish(c)
-    return path
-
-
 class ConsolidatedWriter:
     """Streams the Actions sheet file by file (``add``), then writes the other sheets
     (``finish``). Used as a context manager: leaving it on an error, or without ``finish``,
