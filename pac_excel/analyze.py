@@ -36,7 +36,7 @@ STAGES = {"startup": 3, "growth": 2}
 
 #: the keys of an action in the JSON contract, in order
 ACTION_JSON_KEYS = ("sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
-                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late")
+                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late", "progress")
 
 
 @dataclass(slots=True)
@@ -60,6 +60,7 @@ class Action:
     steps: str = ""
     means: str = ""
     analysis: str = ""
+    progress: float | None = None  # 0–1; 100 % counts as done
     status_key: str | None = None
     variance: float | None = None
     attainment: float | None = None
@@ -72,7 +73,7 @@ class Action:
                 "category": self.category, "status": self.status, "objective": self.objective,
                 "budget_planned": self.budget_planned, "budget_actual": self.budget_actual,
                 "start": _iso(self.start), "end": _iso(self.end), "target": self.target, "result": self.result,
-                "variance": self.variance, "attainment": self.attainment, "late": self.late}
+                "variance": self.variance, "attainment": self.attainment, "late": self.late, "progress": self.progress}
 
 
 @dataclass(slots=True)
@@ -173,15 +174,58 @@ def _cents(v: float) -> float:
 
 
 # ------------------------------------------------------------------------------------ analysis
-def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup") -> Analysis:
-    """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan."""
+def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup", *,
+            bounded: bool = True, tolerant: bool = False) -> Analysis:
+    """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan.
+
+    The file is read in a process of its own, bounded in time and memory (``bounded=False``
+    reads it in this process: for files you trust, or a process that is bounded already).
+    ``tolerant=True`` reads without python-calamine (see :mod:`pac_excel.read.workbook`)."""
     as_of = as_of or date.today()
+    if bounded:
+        from .read import bounded as _bounded
+
+        if _bounded.available():
+            return _bounded.run(analyze, path, as_of, threshold, stage, bounded=False, tolerant=tolerant)
+    try:
+        return _analyze_file(path, as_of, threshold, stage, tolerant)
+    except PlanReadError as err:
+        if err.key == "read.unreadable" or (err.key == "read.truncated" and err.params.get("container") ==
+                                            "container.ole"):  # LibreOffice follows some broken OLE chains
+            return _analyze_converted(Path(path), err, as_of, threshold, stage)
+        raise
+
+
+def _analyze_file(path: str | Path, as_of: date, threshold: float, stage: str, tolerant: bool) -> Analysis:
     with gc_paused():
-        wb = open_workbook(path)
+        wb = open_workbook(path, tolerant=tolerant)
         try:
             return _analyze(wb, path, as_of, threshold, stage)
         finally:
             wb.close()
+
+
+def _analyze_converted(path: Path, err: PlanReadError, as_of: date, threshold: float, stage: str) -> Analysis:
+    """The last layer: LibreOffice, where installed, saves the file as a new .xlsx (in a
+    temporary folder), which is analysed in its place; sheets and cells keep their addresses."""
+    import tempfile
+
+    from .read import lo
+
+    if lo.soffice() is None:
+        raise err
+    with tempfile.TemporaryDirectory(prefix="pac-excel-") as tmp:
+        converted = lo.convert(path, Path(tmp))
+        if converted is None:
+            raise err
+        try:
+            result = _analyze_file(converted, as_of, threshold, stage, tolerant=False)
+        except PlanReadError as again:
+            raise (err if again.key in ("read.unreadable", "read.truncated") else again.__class__(again.key, **{
+                **again.params, "path": path})) from None
+    result.source = str(path)
+    result.problems.insert(0, Problem("read_by_libreoffice"))
+    return result
 
 
 @contextmanager
@@ -204,11 +248,12 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     meta = wb.meta()
     prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
     table = find_table(wb, schema.ACTIONS, "action", prefer)
-    if table is None:  # one plan = one objective: its tasks are the actions
+    tasks = False
+    if table is None:  # one plan = one objective, or a task tracker: its tasks are the actions
         prefer = [schema.sheet_name("tasks", lang) for lang in schema.LANGS]
         table = find_table(wb, schema.TASKS, "task", prefer)
         if table is not None:
-            table = _tasks_as_actions(table)
+            table, tasks = _tasks_as_actions(table), True
     if table is None:
         raise PlanReadError("read.no_table", path=path)
     problems: list[Problem] = list(table.problems)
@@ -219,9 +264,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     own = meta is not None
     actions = _read_actions(table, wb, problems, as_of)
     columns = set(table.columns)
-    wanted = ("owner", "budget_planned", "end") if "target" not in columns and "steps" not in columns and \
-        table.sheet.name in [schema.sheet_name("tasks", lang) for lang in schema.LANGS] else \
-        ("owner", "budget_planned", "end", "target", "result")
+    wanted = ("owner", "end") if tasks and "progress" in columns else \
+        ("owner", "budget_planned", "end") if tasks else ("owner", "budget_planned", "end", "target", "result")
     for key in wanted:
         if key not in columns:
             problems.append(Problem("missing_column", table.sheet.name, None,
@@ -264,8 +308,8 @@ def _team_field(wb: Workbook) -> str:
 
 
 #: a task column → the action field it stands for (the objectif template)
-TASK_AS_ACTION = {"task": "action", "owner": "owner", "deadline": "end", "budget": "budget_planned",
-                  "status": "status", "means": "means", "comment": "variance_analysis"}
+TASK_AS_ACTION = {"task": "action", "owner": "owner", "start": "start", "deadline": "end", "budget": "budget_planned",
+                  "status": "status", "progress": "progress", "means": "means", "comment": "variance_analysis"}
 
 
 def _tasks_as_actions(t: FoundTable) -> FoundTable:
@@ -309,7 +353,7 @@ _ACTION_FIELDS = (("action", "action"), ("owner", "owner"), ("category", "catego
                   ("objective", "objective"), ("budget_planned", "budget_planned"), ("budget_actual", "budget_actual"),
                   ("revenue_expected", "revenue_expected"), ("revenue_actual", "revenue_actual"), ("start", "start"),
                   ("end", "end"), ("target", "target"), ("result", "result"), ("indicator", "indicator"),
-                  ("steps", "steps"), ("means", "means"), ("analysis", "variance_analysis"))
+                  ("steps", "steps"), ("means", "means"), ("analysis", "variance_analysis"), ("progress", "progress"))
 
 
 def _raw_rows(table: FoundTable) -> list[list[Any]] | None:
@@ -379,11 +423,17 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
     found.sort(key=lambda f: (f[0], f[1]))
     problems.extend(p for _, _, p in found)
     f = dict(zip((attr for attr, _ in _ACTION_FIELDS), fields))
+    if "progress" in table.columns:  # "100" typed in a % column means 100 %
+        f["progress"] = [p / 100 if p is not None and p > 1 else p for p in f["progress"]]
+        fields[[attr for attr, _ in _ACTION_FIELDS].index("progress")] = f["progress"]
     keys: dict[str, str | None] = {}
     status_keys = [keys[s] if s in keys else keys.setdefault(s, schema.STATUS.key_of(s) if s else None)
                    for s in f["status"]]
-    if "status" in table.columns:
-        closed = [k in schema.CLOSED_STATUSES for k in status_keys]
+    if "progress" in table.columns:  # a task tracker: 100 % is done, whatever the status says
+        status_keys = [k if k or p is None or p < 1 else "done" for k, p in zip(status_keys, f["progress"])]
+    if "status" in table.columns or "progress" in table.columns:
+        closed = [k in schema.CLOSED_STATUSES or (p is not None and p >= 1)
+                  for k, p in zip(status_keys, f["progress"])]
     else:  # no status column: an action with a result entered is done
         closed = [r is not None for r in f["result"]]
     derived = (list(map(compute.variance, f["target"], f["result"])),

@@ -102,13 +102,25 @@ def _as_of(value: str | None, lang: str):
         raise click.BadParameter(tx("cli.bad_date", lang).format(value=value), param_hint="--as-of") from None
 
 
-def _run_analysis(file: Path, as_of: str | None, lang: str, threshold: float, stage: str):
+def _run_analysis(file: Path, as_of: str | None, lang: str, threshold: float, stage: str, fmt: str = "text"):
+    """The analysis of FILE, read in a bounded process. A file that cannot be read is one line on
+    stderr; with ``--format json`` also ``{"error": {"code", "message", "detail"}}`` on stdout,
+    so that a script branches on the code. Exit code 1 either way."""
     from .analyze import analyze
     from .errors import PacError
 
     try:
         return analyze(file, as_of=_as_of(as_of, lang), threshold=threshold, stage=stage)
     except PacError as err:
+        if fmt == "json" and err.exit_code == 1:
+            import json
+
+            from .read.workbook import rejection_code
+
+            error = {"code": rejection_code(err.key), "message": err.message(lang)}
+            if err.params.get("detail"):
+                error["detail"] = str(err.params["detail"])
+            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
         _fail(err, lang)
 
 
@@ -139,7 +151,7 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
                 output: Path | None, force: bool) -> None:
     """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
-    result = _run_analysis(file, as_of, msg_lang, threshold, stage)
+    result = _run_analysis(file, as_of, msg_lang, threshold, stage, fmt)
     if output is not None:
         from .errors import PacError, UsageError
         from .i18n import tx
@@ -164,7 +176,7 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
 def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str) -> None:
     """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
-    result = _run_analysis(file, as_of, msg_lang, threshold, stage)
+    result = _run_analysis(file, as_of, msg_lang, threshold, stage, fmt)
     if fmt == "json":
         import json
 

@@ -20,35 +20,12 @@ from typing import Any
 from .analyze import Action, Analysis, Kpi, analyze
 from .errors import PacError
 from .problems import Problem
-from .read.workbook import SUPPORTED
+from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, rebuild
+from .read.workbook import REJECT_CODES, SUPPORTED, rejection_code  # noqa: F401 (REJECT_CODES: re-exported)
 
 LOCK_PREFIXES = ("~$", ".~lock.")
 
 
-def _rebuild_error(key: str, params: dict[str, str]) -> PacError:
-    """An error sent back by a worker process as plain data: every "read.*" is a PlanReadError."""
-    from .read.workbook import PlanReadError
-
-    return (PlanReadError if key.startswith("read.") else PacError)(key, **params)
-
-#: why a file was not consolidated → code (closed list, documented in the README)
-REJECT_CODES = {
-    "read.password": "encrypted",
-    "read.no_table": "no_action_table",
-    "read.format": "unsupported_format",
-    "read.missing": "missing",
-    "read.empty": "empty",
-    "read.truncated": "truncated",
-    "read.not_spreadsheet": "not_a_spreadsheet",
-    "read.unreadable": "unreadable",
-    "read.bomb": "zip_bomb",
-    "read.unsafe": "unsafe_content",
-    "read.timeout": "timeout",
-    "read.too_large": "too_large",
-    "read.aborted": "aborted",
-    "read.too_many_cells": "too_large",
-    "read.too_many_cells_any": "too_large",
-}
 
 
 @dataclass
@@ -82,8 +59,11 @@ class FileEntry:
                 "rejected": 0}
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
-        return {"path": str(self.path), "team": self.team, "status": self.status, "code": self.code,
-                "reason": self.reason_text(lang), "rows": self.rows()}
+        out = {"path": str(self.path), "team": self.team, "status": self.status, "code": self.code,
+               "reason": self.reason_text(lang), "rows": self.rows()}
+        if self.error is not None and self.error.params.get("detail"):
+            out["detail"] = str(self.error.params["detail"])  # the technical reason, for whoever debugs
+        return out
 
 
 @dataclass
@@ -199,10 +179,6 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-#: per-file limits: one hostile team file cannot take the batch down
-TIMEOUT_S = 60
-MEMORY_MIB = 1536
-
 
 def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool = False, jobs: int = 2,
                 progress: Callable[[FileEntry], None] | None = None,
@@ -237,9 +213,8 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         if kind == "ok":
             e.analysis = payload
         elif kind == "pac":
-            key, params = payload
-            e.status, e.code = "rejected", REJECT_CODES.get(key, "unreadable")
-            e.error = _rebuild_error(key, params)
+            e.error = rebuild(outcome, e.path)
+            e.status, e.code = "rejected", rejection_code(e.error.key)
         else:
             e.status, e.code, e.reason = "rejected", "unreadable", payload
         if progress:
@@ -295,11 +270,12 @@ def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generato
 
 
 def _read_alone(path: Path, as_of: date, timeout: int) -> tuple[str, Any]:
+    """A file whose reading killed its worker, read again alone and without python-calamine."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(1)
     try:
-        return _result(pool.submit(_read_one, path, as_of, timeout), path)
+        return _result(pool.submit(_read_one, path, as_of, timeout, True), path)
     except BrokenProcessPool:
         return "pac", ("read.aborted", {"path": str(path), "mib": str(MEMORY_MIB)})
     finally:
@@ -316,16 +292,7 @@ def _result(future: Any, path: Path) -> tuple[str, Any]:
     except BrokenProcessPool:
         raise
     except Exception as exc:
-        return _failure(path, exc)
-
-
-def _failure(path: Path, exc: Exception) -> tuple[str, Any]:
-    """A file's reading failed: the outcome that rejects it, as plain data."""
-    if isinstance(exc, MemoryError):
-        return "pac", ("read.too_large", {"path": str(path), "mib": str(MEMORY_MIB)})
-    if isinstance(exc, PacError):
-        return "pac", (exc.key, {k: str(v) for k, v in exc.params.items()})
-    return "crash", f"{type(exc).__name__}: {exc}"  # a hostile file must never take the batch down
+        return outcome_of(path, exc)  # a hostile file must never take the batch down
 
 
 class _Timeout(Exception):
@@ -336,8 +303,10 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
-def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S) -> tuple[str, Any]:
-    """Analyse one file within a time limit; the outcome travels between processes as plain data."""
+def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool = False) -> tuple[str, Any]:
+    """Analyse one file within a time limit; the outcome travels between processes as plain data.
+    It runs in a worker process that is bounded already (or a thread where processes cannot be
+    forked), so it reads in that process."""
     import signal
     import threading
 
@@ -346,11 +315,11 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S) -> tuple[str, A
     if alarm:
         signal.alarm(timeout)
     try:
-        return "ok", analyze(path, as_of=as_of)
+        return "ok", analyze(path, as_of=as_of, bounded=False, tolerant=tolerant)
     except _Timeout:
         return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
     except Exception as exc:
-        return _failure(path, exc)
+        return outcome_of(path, exc)  # a hostile file must never take the batch down
     finally:
         if alarm:
             signal.alarm(0)
@@ -358,14 +327,8 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S) -> tuple[str, A
 
 
 def _limit_memory(mib: int) -> None:
-    """Worker processes: an address-space limit turns a runaway file into a MemoryError."""
-    try:
-        import resource
-
-        limit = mib << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
+    """Worker processes are bounded as any reading process (:mod:`pac_excel.read.bounded`)."""
+    limit_process(mib)
 
 
 def _pool(jobs: int) -> Any:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 
+#: parameters whose value is itself a message key, shown in the reader's language
+TRANSLATED = ("kind", "container")
+
+
 class PacError(Exception):
     """Base class; ``exit_code`` is what the CLI exits with."""
 
@@ -23,7 +27,8 @@ class PacError(Exception):
     def message(self, lang: str = "fr") -> str:
         from .i18n import TX
 
-        return TX[self.key](lang).format(**self.params)
+        params = {k: TX[v](lang) if k in TRANSLATED and v in TX else v for k, v in self.params.items()}
+        return TX[self.key](lang).format(**params)
 
 
 class UsageError(PacError, ValueError):

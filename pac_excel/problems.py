@@ -63,6 +63,13 @@ CODES: dict[str, Code] = {c.code: c for c in (
            "The workbook holds macros: they are neither run nor copied; only values are read."),
          T("Les macros ne sont jamais exécutées ni reportées dans un fichier produit.",
            "Macros are never run nor carried into any output.")),
+    Code("read_by_libreoffice", WARNING,
+         T("Classeur lu après conversion par LibreOffice (aucune autre lecture n’a abouti) : vérifiez les chiffres.",
+           "Workbook read after conversion by LibreOffice (no other reader succeeded): check the figures."),
+         T("Un classeur intact mais inhabituel, lu en dernier recours par LibreOffice ; l’enregistrer de nouveau en "
+           ".xlsx évite cette étape lente.",
+           "An intact but unusual workbook, read as a last resort through LibreOffice; saving it again as .xlsx "
+           "avoids this slow step.")),
     # ---- shape
     Code("unknown_column", WARNING,
          T("Colonne « {value} » non reconnue : ignorée.", "Column “{value}” not recognised: ignored."),

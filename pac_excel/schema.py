@@ -289,6 +289,11 @@ def _c(key, fr, en, kind, width, **kw) -> Column:
 # Tables
 # --------------------------------------------------------------------------------------------
 
+#: header words of a progress column (100 % = done): task trackers, Gantt sheets
+PROGRESS_WORDS = ("% avancement", "% d'avancement", "pourcentage d'avancement", "% realise", "% realisation",
+                  "% fait", "% termine", "% done", "done %", "% complete", "percent complete", "% completed",
+                  "progress", "progression", "completion")
+
 ACTIONS = TableDef(
     "actions",
     T("Plan d’actions", "Action plan"),
@@ -325,6 +330,7 @@ ACTIONS = TableDef(
            synonyms=("date de fin", "fin", "echeance", "date limite", "date butoir", "deadline", "end", "due",
                      "due date")),
         _c("status", "Statut", "Status", Kind.CHOICE, 13, choices="status", synonyms=("etat", "avancement", "state")),
+        _c("progress", "% d’avancement", "% done", Kind.PERCENT, 11, optional=True, synonyms=PROGRESS_WORDS),
         _c("indicator", "Indicateur", "Indicator", Kind.TEXT, 18, synonyms=("indicateur de suivi", "kpi", "metric")),
         _c("target", "Objectif", "Target", Kind.NUMBER, 11,
            synonyms=("objectif chiffre", "objectif prevu", "valeur cible", "target", "goal")),
@@ -359,9 +365,14 @@ TASKS = TableDef(
            synonyms=("action", "n action", "numero action")),
         _c("task", "Tâche", "Task", Kind.LONG_TEXT, 36, synonyms=("taches", "liste des taches", "tache", "tasks")),
         _c("owner", "Responsable", "Owner", Kind.CHOICE, 16, choices="owner", synonyms=("qui", "owner", "who")),
+        _c("start", "Date début", "Start date", Kind.DATE, 12, optional=True,
+           synonyms=("date de debut", "debut", "date debut", "start", "start date", "begin")),
         _c("deadline", "Date limite", "Deadline", Kind.DATE, 12,
-           synonyms=("date butoir", "echeance", "date limite", "due date")),
-        _c("duration", "Durée (jours)", "Duration (days)", Kind.NUMBER, 10, synonyms=("duree", "duration")),
+           synonyms=("date butoir", "echeance", "date limite", "due date", "date de fin", "date fin", "fin",
+                     "end date", "end", "due")),
+        _c("duration", "Durée (jours)", "Duration (days)", Kind.NUMBER, 10,
+           synonyms=("duree", "duration", "jours", "nb jours", "days")),
+        _c("progress", "% d’avancement", "% done", Kind.PERCENT, 11, optional=True, synonyms=PROGRESS_WORDS),
         _c("means", "Moyens", "Means", Kind.TEXT, 22,
            synonyms=("moyen", "moyens (humain, materiel)", "moyen (humain, materiel)", "outil")),
         _c("budget", "Budget", "Budget", Kind.MONEY, 12, optional=True, synonyms=("cout", "cost")),

@@ -31,6 +31,9 @@ class Case:
     codes: set[str] = field(default_factory=set)  # problem codes that must be raised
     figures: dict[str, Any] = field(default_factory=dict)  # expected totals / fields
     via_lo: str | None = None  # convert with LibreOffice to this format first
+    via_gnumeric: str | None = None  # … or with Gnumeric (ssconvert) to this extension
+    after: Callable[[Path], Path] | None = None  # then this change to the converted file
+    says: str | None = None  # a rejection's French reason must say this (what the file is)
 
 
 def plain(path: Path, rows=ROWS, header=HEADER, date1904: bool = False) -> Path:
@@ -323,6 +326,206 @@ def b_macros(d: Path) -> Path:
                    extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\x00" * 2000})
 
 
+
+# ------------------------------------------------------------------ other applications' files
+# (issue: files that LibreOffice opens must be read; nothing may crash or exhaust the machine)
+def renamed_parts(name: str, rename: Callable[[str], str], edit: Callable[[str, bytes], bytes] | None = None
+                  ) -> Callable[[Path], Path]:
+    """A plain plan whose package part names are changed as other writers name them."""
+    def build(d: Path) -> Path:
+        src = plain(d / f"{name}_src.xlsx")
+        with zipfile.ZipFile(src) as zi, zipfile.ZipFile(d / f"{name}.xlsx", "w", zipfile.ZIP_DEFLATED) as zo:
+            for info in zi.infolist():
+                data = zi.read(info.filename)
+                zo.writestr(rename(info.filename), edit(info.filename, data) if edit else data)
+        return d / f"{name}.xlsx"
+    return build
+
+
+def _outside_xl(name: str, data: bytes) -> bytes:
+    if name in ("_rels/.rels", "[Content_Types].xml"):
+        return data.replace(b"/xl/", b"/wb/").replace(b'"xl/', b'"wb/')
+    return data
+
+
+def _mixed_case(name: str) -> str:
+    name = "XL/" + name[3:] if name.startswith("xl/") else name
+    return name.replace("workbook.xml", "Workbook.xml").replace("sheet1.xml", "Sheet1.xml")
+
+
+def _add_sheet(rel_type: bytes, target: bytes | None, state: bytes = b"visible") -> Callable[[str, bytes], bytes]:
+    """Edit a package: one more sheet in workbook.xml, with a relationship (or none at all)."""
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            return data.replace(b"</sheets>", b'<sheet name="Extra" sheetId="9" state="' + state
+                                + b'" r:id="rId99"/></sheets>')
+        if name == "xl/_rels/workbook.xml.rels" and target is not None:
+            return data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="' + rel_type + b'" Target="'
+                                + target + b'"/></Relationships>')
+        return data
+    return edit
+
+
+MACRO_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xm:macrosheet '
+               b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+               b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+               b'<c r="A1" t="str"><f>ALERT("x")</f><v>x</v></c></row></sheetData></xm:macrosheet>')
+
+
+def b_macro_sheet(d: Path) -> Path:
+    """An Excel 4 macro sheet beside the plan (python-calamine: "Unrecognized sheet type")."""
+    edit = _add_sheet(b"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+                      b"macrosheets/sheet1.xml", b"hidden")
+    return rewrite(plain(d / "xl4_src.xlsx"), d / "xl4_macros.xlsm", edit, extra={"xl/macrosheets/sheet1.xml": MACRO_SHEET})
+
+
+def b_dangling(target: bytes | None) -> Callable[[Path], Path]:
+    """workbook.xml names a sheet whose relationship is missing, or points to no part."""
+    def build(d: Path) -> Path:
+        name = "dangling_part" if target else "dangling_rel"
+        edit = _add_sheet(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet", target)
+        return rewrite(plain(d / f"{name}_src.xlsx"), d / f"{name}.xlsx", edit)
+    return build
+
+
+def b_odd_error(d: Path) -> Path:
+    """One cell holding an error string no standard knows (Gnumeric writes such strings): the
+    budget of the second action. python-calamine refuses the whole sheet."""
+    import re
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return re.sub(rb'<c r="C3"[^>]*>.*?</c>', b'<c r="C3" t="e"><v>#N/D(Table1[[#This Row],[X]])</v></c>', data,
+                      flags=re.S)
+    return rewrite(plain(d / "odd_error_src.xlsx"), d / "odd_error.xlsx", edit)
+
+
+def b_gnumeric_table(d: Path) -> Path:
+    """A plan with an Excel Table and a structured-reference formula: Gnumeric cannot convert
+    the formula and writes a non-standard error string in each of its cells."""
+    wb = xlsxwriter.Workbook(d / "gnm_src.xlsx")
+    ws = wb.add_worksheet("Plan")
+    fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    data = [[r[0], r[1], r[2], datetime.combine(r[4], datetime.min.time()), r[5]] for r in ROWS]
+    ws.add_table(0, 0, len(ROWS), 5, {"name": "T_Plan", "data": data, "columns": [
+        {"header": "Action"}, {"header": "Qui"}, {"header": "Budget"}, {"header": "Date fin", "format": fmt},
+        {"header": "Statut"}, {"header": "Écart budget"}]})
+    for r in range(1, len(ROWS) + 1):  # a text result cached, as a spreadsheet application leaves it
+        ws.write_formula(r, 5, '=IF(T_Plan[[#This Row],[Budget]]>0,"",0)', None, "")
+    wb.close()
+    return d / "gnm_src.xlsx"
+
+
+def drop_mimetype(path: Path) -> Path:
+    """An .ods as Google Sheets exports it: no ``mimetype`` entry."""
+    out = path.with_name(path.stem + "_nomime.ods")
+    with zipfile.ZipFile(path) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            if info.filename != "mimetype":
+                zo.writestr(info.filename, zi.read(info.filename))
+    return out
+
+
+def embed_zip(path: Path) -> Path:
+    """A legacy .xls that carries a zip (as Excel writes its theme inside .xls): ``zipfile``
+    finds the inner end record, the first bytes say OLE."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("theme/theme/theme1.xml", "<a:theme/>")
+    out = path.with_name(path.stem + "_with_zip.xls")
+    out.write_bytes(path.read_bytes() + buf.getvalue())
+    return out
+
+
+def raw_biff(path: Path) -> Path:
+    """The BIFF stream of a .xls without its OLE container (Excel 2–4 wrote such files)."""
+    from pac_excel.read.biff import workbook_stream
+
+    out = path.with_name(path.stem + "_raw.xls")
+    out.write_bytes(workbook_stream(path.read_bytes()))
+    return out
+
+
+def formatted_blanks(path: Path, rows: int = 2000) -> Path:
+    """A .xls whose sheet holds formatted blank cells (MULBLANK records) over 256 columns: xlrd
+    asked for formatting makes a cell of each (a 113 KiB file took 697 MiB)."""
+    import struct
+
+    from pac_excel.read.biff import workbook_stream
+
+    stream = workbook_stream(path.read_bytes())
+    assert stream[-4:] == b"\x0a\x00\x00\x00"  # the sheet's EOF record ends the stream
+    blanks = b"".join(struct.pack("<HHHH", 0x00BE, 6 + 2 * 256, r, 0) + struct.pack("<256H", *[15] * 256)
+                      + struct.pack("<H", 255) for r in range(10, 10 + rows))
+    out = path.with_name(path.stem + "_blanks.xls")
+    out.write_bytes(stream[:-4] + blanks + stream[-4:])
+    return out
+
+
+def b_alone(d: Path) -> Path:
+    """A sheet whose only value sits in XFD1048576, with the matching one-cell <dimension>:
+    python-calamine panicked ("chunk size must be non-zero") and printed Rust panic text."""
+    wb = xlsxwriter.Workbook(d / "alone.xlsx")
+    wb.add_worksheet("Plan").write(1_048_575, 16_383, "x")
+    wb.close()
+    return d / "alone.xlsx"
+
+
+def b_image(d: Path) -> Path:
+    (d / "photo.xls").write_bytes(b"BM" + (2000).to_bytes(4, "little") + b"\x00" * 1994)
+    return d / "photo.xls"
+
+
+def b_gzip(d: Path) -> Path:
+    import gzip
+
+    (d / "export.xlsx").write_bytes(gzip.compress(b"Action;Qui\nSalon;Ann\n" * 50))
+    return d / "export.xlsx"
+
+
+def b_total_only(d: Path) -> Path:
+    """A numbered trame whose last row holds only "TOTAL", in the numbering column."""
+    wb = xlsxwriter.Workbook(d / "total_only.xlsx")
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["N°", *HEADER[:3]])
+    for r, row in enumerate(ROWS, 1):
+        ws.write_row(r, 0, [r, *row[:3]])
+    ws.write(len(ROWS) + 1, 0, "TOTAL")
+    wb.close()
+    return d / "total_only.xlsx"
+
+
+TRACKER = [("Brief agency", "Ann", date(2026, 9, 1), date(2026, 9, 5), 1.0),
+           ("Choose CMS", "Bo", date(2026, 9, 6), date(2026, 9, 15), 0.5),
+           ("Write pages", "Ann", date(2026, 10, 1), date(2026, 10, 20), 100),  # 100 typed: 100 %
+           ("SEO audit", "Cy", date(2026, 12, 1), date(2026, 12, 10), 0.0)]
+AS_OF = date(2026, 11, 16)  # corpus_run.py reads every file as of this date
+
+
+def b_tracker(d: Path) -> Path:
+    """A task tracker saved by a spreadsheet application: # | Phase | Task | Owner | Start Date |
+    Days | End Date | % Done."""
+    wb = xlsxwriter.Workbook(d / "tracker.xlsx")
+    ws = wb.add_worksheet("Project plan")
+    day, pct = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "0%"})
+    ws.write(0, 0, "Website relaunch")
+    ws.write_row(2, 0, ["#", "Phase", "Task", "Owner", "Start Date", "Days", "End Date", "% Done"])
+    for r, (task, owner, start, end, done) in enumerate(TRACKER, 3):
+        ws.write_row(r, 0, [r - 2, "Build", task, owner])
+        ws.write_datetime(r, 4, datetime.combine(start, datetime.min.time()), day)
+        ws.write(r, 5, (end - start).days)
+        ws.write_datetime(r, 6, datetime.combine(end, datetime.min.time()), day)
+        ws.write(r, 7, done, pct)
+    wb.close()
+    return d / "tracker.xlsx"
+
+
+TRACKER_DONE = sum(1 for *_, p in TRACKER if (p / 100 if p > 1 else p) >= 1)
+TRACKER_LATE = sum(1 for _, _, _, end, p in TRACKER if end < AS_OF and (p / 100 if p > 1 else p) < 1)
+
 PLAIN = {"actions": 3, "budget_planned": BUDGET}
 CASES: list[Case] = [
     Case("encrypted", "1 password-protected", b_encrypted, reject="encrypted"),
@@ -370,4 +573,38 @@ CASES: list[Case] = [
     Case("XXE", "24 XXE and billion laughs", _with_doctype("xxe", XXE), reject="unsafe_content"),
     Case("zip bomb", "25 zip bomb", b_bomb, reject="zip_bomb"),
     Case("macros", "27 macros", b_macros, codes={"macros_ignored"}, figures=PLAIN),
+    # ---- other applications' files
+    Case("OLE .xls carrying a zip", "29 format from the first bytes", b_lo_source("ole_zip"), figures=PLAIN,
+         via_lo="xls", after=embed_zip),
+    Case("Gnumeric .ods (indented XML)", "30 intact files other readers refuse", b_lo_source("gnm_ods"),
+         figures=PLAIN, via_gnumeric="ods"),
+    Case("Gnumeric .xls", "30 intact files other readers refuse", b_lo_source("gnm_xls"), figures=PLAIN,
+         via_gnumeric="xls"),
+    Case(".ods without mimetype (Google Sheets)", "30 intact files other readers refuse", b_lo_source("nomime"),
+         figures=PLAIN, via_lo="ods", after=drop_mimetype),
+    Case("backslash part names", "30 intact files other readers refuse",
+         renamed_parts("backslash", lambda n: n.replace("/", "\\")), figures=PLAIN),
+    Case("mixed-case part names", "30 intact files other readers refuse", renamed_parts("mixedcase", _mixed_case),
+         figures=PLAIN),
+    Case("parts outside xl/", "30 intact files other readers refuse",
+         renamed_parts("outside", lambda n: "wb/" + n[3:] if n.startswith("xl/") else n, _outside_xl), figures=PLAIN),
+    Case("Excel 4 macro sheet", "30 intact files other readers refuse", b_macro_sheet,
+         codes={"macros_ignored"}, figures=PLAIN),
+    Case("relationship not found", "30 intact files other readers refuse", b_dangling(None), figures=PLAIN),
+    Case("relationship to a missing part", "30 intact files other readers refuse",
+         b_dangling(b"worksheets/sheet9.xml"), figures=PLAIN),
+    Case("raw BIFF stream", "30 intact files other readers refuse", b_lo_source("biff"), figures=PLAIN,
+         via_lo="xls", after=raw_biff),
+    Case("non-standard error string", "31 one odd cell", b_odd_error, codes={"error_value"},
+         figures={"actions": 3, "budget_planned": round(BUDGET - ROWS[1][2], 2)}),
+    Case("Gnumeric .xlsx of a Table formula", "31 one odd cell", b_gnumeric_table, codes={"error_value"},
+         figures=PLAIN, via_gnumeric="xlsx"),
+    Case("BMP renamed .xls", "32 not a spreadsheet", b_image, reject="not_a_spreadsheet", says="image"),
+    Case("gzip renamed .xlsx", "32 not a spreadsheet", b_gzip, reject="not_a_spreadsheet", says="archive"),
+    Case("value alone at XFD1048576", "33 value far away, one-cell <dimension>", b_alone, reject="too_large"),
+    Case("formatted blanks in .xls", "7 formatted blanks (.xls)", b_lo_source("fblanks"), figures=PLAIN,
+         via_lo="xls", after=formatted_blanks),
+    Case("TOTAL alone in the first column", "17 shifted tables and total rows", b_total_only, figures=PLAIN),
+    Case("task tracker", "9 task trackers", b_tracker,
+         figures={"actions": len(TRACKER), "late": TRACKER_LATE, "done": TRACKER_DONE}),
 ]

@@ -331,7 +331,8 @@ def test_analyze_json_contract(corpus, tmp_path):
     assert d["totals"]["budget_actual"] is None
     a = d["actions"][0]
     assert set(a) == {"sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
-                      "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late"}
+                      "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late",
+                      "progress"}
     assert a["start"] == "2026-01-15" and a["budget_planned"] == 2000
     assert {p["severity"] for p in d["problems"]} <= {"error", "warning"}
     assert all(set(p) == {"severity", "code", "sheet", "cell", "message"} for p in d["problems"])
@@ -474,11 +475,11 @@ def test_large_sheet_parsed_in_the_background_reads_the_same(lo_available, tmp_p
         return real_settle(self)
 
     monkeypatch.setattr(wbmod.Workbook, "_settle", spy)
-    background = analyze(path, as_of=AS_OF)
+    background = analyze(path, as_of=AS_OF, bounded=False)  # in this process: the spy sees it
     assert settled == [schema.sheet_name("actions", "fr")]
     monkeypatch.setattr(wbmod, "PREFETCH_FROM", 1 << 40)
     settled.clear()
-    plain = analyze(path, as_of=AS_OF)
+    plain = analyze(path, as_of=AS_OF, bounded=False)
     assert settled == []
     assert background.to_dict() == plain.to_dict()
 
@@ -510,8 +511,10 @@ def test_background_parse_failure_is_a_clear_error(tmp_path, monkeypatch):
         return real_parse(self, name)
 
     monkeypatch.setattr(wbmod.Workbook, "_parse", failing)
+    monkeypatch.setenv("PAC_EXCEL_NO_LIBREOFFICE", "1")  # the last layer would fail the same way, slowly
     with pytest.raises(PlanReadError) as exc:
-        analyze(path, as_of=AS_OF)
-    assert "broken" in exc.value.message("fr") and str(path) in exc.value.message("fr")
-    r = CliRunner().invoke(main, ["analyze", str(path)])
-    assert r.exit_code == 1 and "Traceback" not in r.output and "broken" in r.output
+        analyze(path, as_of=AS_OF, bounded=False)
+    assert exc.value.key == "read.unreadable" and exc.value.params["detail"].endswith("broken")
+    assert str(path) in exc.value.message("fr") and "broken" not in exc.value.message("fr")
+    r = CliRunner().invoke(main, ["analyze", str(path)])  # bounded: the forked reader carries the patch
+    assert r.exit_code == 1 and "Traceback" not in r.output and str(path) in r.output

@@ -232,22 +232,26 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
                     found.rows.append(dr)
                     block.append(dr)
                     continue
+        first_text = next((v for v in row if isinstance(v, str) and v.strip()), "")
         if all(values[k] in ("", None) for k in meaningful):
             if stop_at_blank and not any(v not in ("", None) for v in row):
                 break
-            if any(v not in ("", None) for v in row) and not any(values[k] not in ("", None) for k in columns):
-                found.ignored.append((r, "note"))
-            else:
-                found.blank += 1
-            continue
-        a = values.get(anchor)
-        if (isinstance(a, str) and _prefix(a) in anchor_prefixes and match_header(tdef, a) == anchor
-                and len(_score_row(tdef, row)) >= 3):
-            found.ignored.append((r, "repeated_header"))
-            block = []
-            after_total = False
-            continue
-        label = a if a not in ("", None) else next((v for v in row if isinstance(v, str) and v.strip()), "")
+            if not is_total_label(first_text):  # "TOTAL" alone (first column, numbering column) is a total
+                if any(v not in ("", None) for v in row) and not any(values[k] not in ("", None) for k in columns):
+                    found.ignored.append((r, "note"))
+                else:
+                    found.blank += 1
+                continue
+            label = first_text
+        else:
+            a = values.get(anchor)
+            if (isinstance(a, str) and _prefix(a) in anchor_prefixes and match_header(tdef, a) == anchor
+                    and len(_score_row(tdef, row)) >= 3):
+                found.ignored.append((r, "repeated_header"))
+                block = []
+                after_total = False
+                continue
+            label = a if a not in ("", None) else first_text
         if is_total_label(label):
             found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
             block = []

@@ -1,7 +1,14 @@
-"""Opening a workbook for reading: values through python-calamine (.xlsx, .xlsm, .ods) and
-xlrd (legacy .xls), plus, for the OOXML formats, a light scan of the sheet XML for what calamine
-does not give: which cells hold a formula, which hold an error value, and the 1900/1904 date
-system.
+"""Opening a workbook for reading, in layers.
+
+The format is decided from the file's first bytes (:mod:`.sniff`), never from its extension.
+Values come from the fast path where it reads the file — python-calamine for .xlsx, .xlsm and
+.ods, xlrd for legacy .xls — and from the tolerant layer of the format where it does not: a
+streaming reader of the OOXML package (:mod:`.ooxml`, odd part names and relationships) or of
+the OpenDocument content (:mod:`.ods`), python-calamine for a .xls that xlrd cannot read. The
+last layer, LibreOffice's own conversion where it is installed, is tried by the analysis
+(:mod:`.lo`). For the OOXML formats a light scan of the sheet XML finds what the readers do not
+give: which cells hold a formula, which hold an error value; the 1900/1904 date system comes
+from the workbook part.
 
 Nothing here writes: a user's file is only ever read.
 """
@@ -12,13 +19,13 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import schema
-from ..a1 import col_index
+from ..a1 import a1, col_index
 from ..errors import PacError
+from .package import Layout, Package
 
 OOXML = (".xlsx", ".xlsm")
 PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
@@ -37,6 +44,30 @@ class PlanReadError(PacError):
     """The file cannot be read as a plan (unreadable, encrypted, no action table…)."""
 
     exit_code = 1
+
+
+#: why a file cannot be read → code (closed list, documented in the README)
+REJECT_CODES = {
+    "read.password": "encrypted",
+    "read.no_table": "no_action_table",
+    "read.format": "unsupported_format",
+    "read.missing": "missing",
+    "read.empty": "empty",
+    "read.truncated": "truncated",
+    "read.not_spreadsheet": "not_a_spreadsheet",
+    "read.unreadable": "unreadable",
+    "read.bomb": "zip_bomb",
+    "read.unsafe": "unsafe_content",
+    "read.timeout": "timeout",
+    "read.too_large": "too_large",
+    "read.aborted": "aborted",
+    "read.too_many_cells": "too_large",
+    "read.too_many_cells_any": "too_large",
+}
+
+
+def rejection_code(key: str) -> str:
+    return REJECT_CODES.get(key, "unreadable")
 
 
 # Only the cells that matter are matched: a formula cell ("<c …><f"), an error cell (t="e").
@@ -75,28 +106,31 @@ class Workbook:
     _xml_paths: dict[str, str]
     _sheets: dict[str, Sheet] = field(default_factory=dict)
     macros: bool = False
+    kind: str = "ooxml"  # ooxml | ods | xls: how the bytes were read, whatever the extension
+    tolerant: bool = False  # read by the tolerant layer (python-calamine refused it, or is not to be used)
 
-    _zip: zipfile.ZipFile | None = None
+    _pkg: Package | None = None
     _pending: dict[str, Any] = field(default_factory=dict)  # sheet → (thread, result box)
     _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int]]] = field(default_factory=dict)
     _failed: dict[str, BaseException] = field(default_factory=dict)  # background parses that failed
+    _layout: Layout | None = None
 
     def part(self, name: str) -> bytes:
-        """One part of the OOXML package, the archive opened once per workbook."""
+        """One part of the zip package, the archive opened once per workbook."""
         try:
-            if self._zip is None:
-                self._zip = zipfile.ZipFile(self.path)
-            return self._zip.read(name)
+            if self._pkg is None:
+                self._pkg = Package(zipfile.ZipFile(self.path))
+            return self._pkg.read(name)
         except ZIP_ERRORS as exc:
-            raise PlanReadError("read.truncated", path=self.path) from exc
+            raise PlanReadError("read.truncated", path=self.path, container="container.zip") from exc
 
     def close(self) -> None:
         # a parse still running in the background (reading was cut short: an error, a time
         # limit) is not waited for; its thread ends on its own and its result is dropped
         self._pending.clear()
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
+        if self._pkg is not None:
+            self._pkg.zf.close()
+            self._pkg = None
 
     def prefetch(self, name: str) -> None:
         """Start parsing a sheet that is about to be read, in a thread: python-calamine releases
@@ -104,13 +138,10 @@ class Workbook:
         (OOXML). The parse is joined on first use; calamine is never called from two threads."""
         import threading
 
-        if name in self._sheets or name in self._pending or name not in self._xml_paths:
+        if name in self._sheets or name in self._pending or name not in self._xml_paths or self.tolerant:
             return
-        try:
-            if self._zip is None or self._zip.getinfo(self._xml_paths[name]).file_size < PREFETCH_FROM:
-                return  # a small sheet parses faster than a thread starts
-        except KeyError:
-            return
+        if self._pkg is None or self._pkg.size(self._xml_paths[name]) < PREFETCH_FROM:
+            return  # a small sheet parses faster than a thread starts
         self._guard_extent(name)
         box: dict[str, Any] = {}
 
@@ -135,51 +166,82 @@ class Workbook:
             thread.join()
             del self._pending[name]
             if "value" in box:
-                rows, merged = box["value"]
-                self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
+                self._sheets[name] = self._new_sheet(name, box["value"])
             else:
                 self._failed[name] = box["error"]
 
     def _guard_extent(self, name: str) -> None:
-        """Refuse an OOXML sheet whose grid of values, from its first to its farthest value,
-        exceeds MAX_CELLS, before calamine allocates it. The sheet's <dimension> (Excel,
-        LibreOffice, openpyxl and xlsxwriter write one) is read from the head of its part: a
-        sheet it keeps under the limit is read at no further cost. Otherwise (a far cell, or no
-        <dimension>) the cells holding something are located: formatted blank cells, which
-        inflate the <dimension> but not calamine's grid, do not count. A <dimension> that
-        understates the grid is believed: no spreadsheet application writes one (README, limits)."""
+        """Refuse an OOXML sheet whose grid of values, from A1 to its farthest value, exceeds
+        MAX_CELLS, before a reader allocates it. The sheet's <dimension> (Excel, LibreOffice,
+        openpyxl and xlsxwriter write one) is read from the head of its part: a sheet it keeps
+        under the limit is read at no further cost. Otherwise (a far cell, or no <dimension>)
+        the cells holding something are located: formatted blank cells, which inflate the
+        <dimension> but not the grid of values, do not count. A <dimension> that understates the
+        grid is believed on the fast path; the tolerant layer counts the cells it reads."""
         part = self._xml_paths.get(name)
-        if part is None or self._zip is None:
+        if part is None or self._pkg is None:
             return
         try:
-            with self._zip.open(part) as fh:
+            real = self._pkg.real(part)
+            if real is None:
+                return
+            with self._pkg.zf.open(real) as fh:
                 head = fh.read(4096)
         except ZIP_ERRORS:
             return  # the parse reports a damaged part
         m = _DIMENSION.search(head)
-        if m and _cells(m[1], m[2], m[3] or m[1], m[4] or m[2]) <= MAX_CELLS:
+        if m and _cells(m[3] or m[1], m[4] or m[2]) <= MAX_CELLS:
             return
         refs = _VALUE_CELL.findall(self.part(part))
         if not refs:
             return
-        rows = [int(r) for _, r in refs]
-        cols = [col_index(c.decode()) for c in {c for c, _ in refs}]
-        cells = (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
-        if cells > MAX_CELLS:
+        far_row = max(int(r) for _, r in refs)
+        far_col = max(col_index(c.decode()) for c in {c for c, _ in refs}) + 1
+        if far_row * far_col > MAX_CELLS:
             far = max(refs, key=lambda ref: (int(ref[1]), len(ref[0]), ref[0]))
-            raise PlanReadError("read.too_many_cells", path=self.path, sheet=name, cell=(far[0] + far[1]).decode(),
-                                cells=_grouped(cells), limit=_grouped(MAX_CELLS))
+            raise self._too_large(name, (far[0] + far[1]).decode(), far_row * far_col)
 
-    def _parse(self, name: str) -> tuple[list[list[Any]], list[Any]]:
+    def _too_large(self, sheet: str, cell: str, cells: int) -> PlanReadError:
+        return PlanReadError("read.too_many_cells", path=self.path, sheet=sheet, cell=cell, cells=_grouped(cells),
+                             limit=_grouped(MAX_CELLS))
+
+    def _parse(self, name: str) -> tuple[Any, list[list[Any]]]:
+        """A sheet's reader object and its rows. When python-calamine refuses the sheet of a
+        file it opened (an error string it does not know, a panic), the tolerant layer reads it."""
+        from .ods import CellLimit
+        from .ooxml import Limit
+
         try:
             cs = self._cal.get_sheet_by_name(name)
-            rows = cs.to_python(skip_empty_area=False)
-            merged = list(getattr(cs, "merged_cell_ranges", None) or [])
+            return cs, cs.to_python(skip_empty_area=False)
+        except Limit as exc:
+            raise self._too_large(exc.sheet, exc.cell, exc.cells) from None
+        except CellLimit as exc:
+            raise self._too_large(exc.sheet, a1(exc.row - 1, exc.col - 1), exc.cells) from None
         except BaseException as exc:
             if not reader_failed(exc):
                 raise
-            raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {exc}") from exc
-        return rows, merged
+            if not self.tolerant and self._go_tolerant():
+                return self._parse(name)
+            raise PlanReadError("read.unreadable", path=self.path, detail=f"{name}: {_detail(exc)}") from exc
+
+    def _go_tolerant(self) -> bool:
+        """Switch to the tolerant layer of this kind of file; False when there is none."""
+        try:
+            self._cal = _tolerant_reader(self.path, self.kind, self._pkg, self._layout)
+        except BaseException as exc:
+            if not reader_failed(exc):
+                raise
+            return False
+        self.tolerant = True
+        return True
+
+    def _new_sheet(self, name: str, parsed: tuple[Any, list[list[Any]]]) -> Sheet:
+        cs, rows = parsed
+        sh = Sheet(name, rows, hidden=name in self.hidden, merged=list(getattr(cs, "merged_cell_ranges", None) or []))
+        if getattr(cs, "errors", None) is not None:  # the tolerant .ods reader finds them as it reads
+            sh.errors, sh.hidden_rows, sh.scanned = cs.errors, cs.hidden_rows, True
+        return sh
 
     def sheet(self, name: str, structure: bool = False, formulas: bool = False) -> Sheet:
         """A sheet's values; with ``structure``, also its error cells, and with ``formulas`` its
@@ -191,33 +253,33 @@ class Workbook:
             if name in self._failed:
                 raise self._failed[name]
             self._guard_extent(name)
-            rows, merged = self._parse(name)
-            sh = self._sheets[name] = Sheet(name, rows, hidden=name in self.hidden, merged=merged)
+            sh = self._sheets[name] = self._new_sheet(name, self._parse(name))
         if structure and not sh.scanned and name in self._prescanned and not formulas:
             sh.scanned = True
             sh.errors, sh.hidden_rows = self._prescanned.pop(name)
-        if structure and (not sh.scanned or (formulas and sh.formulas is None)):
+        if structure and (not sh.scanned or (formulas and sh.formulas is None and name in self._xml_paths)):
             sh.scanned = True
-            suffix = self.path.suffix.lower()
             if name in self._xml_paths:
                 want = formulas and self.meta() is not None
                 data = self.part(self._xml_paths[name])
                 found, sh.errors = _scan_cells(data, formulas=want)
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
-            elif suffix == ".ods":
+            elif self.kind == "ods":
                 sh.errors = self._ods_errors(name)
-            elif isinstance(self._cal, XlsBook):
-                sh.errors = self._cal.errors.get(name, {})
+            elif self.kind == "xls":
+                sh.errors = self._cal.errors_of(name)
         return sh
 
     def _ods_errors(self, name: str) -> dict[tuple[int, int], str]:
         import xml.parsers.expat
 
+        from .ods import scan_errors
+
         try:
-            return _scan_ods_errors(self.part("content.xml"), name)
+            return scan_errors(self.part("content.xml"), name)
         except (xml.parsers.expat.ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
-            raise PlanReadError("read.truncated", path=self.path) from exc
+            raise PlanReadError("read.truncated", path=self.path, container="container.zip") from exc
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
@@ -228,56 +290,188 @@ class Workbook:
         return meta if "template" in meta else None
 
 
-def open_workbook(path: str | Path) -> Workbook:
-    from python_calamine import CalamineWorkbook
-
+def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
+    """Open a workbook for reading. The format is decided from the file's bytes. python-calamine
+    reads what it can (the fast path); what it refuses, the tolerant layer of that format reads
+    (``tolerant=True``: python-calamine is not used at all — after it aborted a process)."""
     path = Path(path)
     if not path.is_file():
         raise PlanReadError("read.missing", path=path)
     if path.suffix.lower() not in SUPPORTED:
         raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
-    from .guard import Refusal, check_container
+    from .sniff import Empty, NotSpreadsheet, sniff
 
     try:
-        z: zipfile.ZipFile | None = zipfile.ZipFile(path)
-    except ZIP_ERRORS as exc:
-        z = None  # not a zip (.xls, or not a workbook at all): calamine or the classifier tells…
-        if _starts_like_zip(path):  # … but an archive the guard cannot inspect is never decompressed
-            raise PlanReadError("read.truncated", path=path) from exc
+        container = sniff(path)
+    except Empty:
+        raise PlanReadError("read.empty", path=path) from None
+    except NotSpreadsheet as exc:
+        raise PlanReadError("read.not_spreadsheet", path=path, kind=f"kind.{exc.kind}") from None
+    except OSError:
+        raise PlanReadError("read.missing", path=path) from None
+    if container == "zip":
+        return _open_zip(path, tolerant)
+    return _open_biff(path, container, tolerant)
+
+
+def _open_zip(path: Path, tolerant: bool) -> Workbook:
+    from .guard import Refusal, check_container
+    from .sniff import NotSpreadsheet, zip_kind
+
     try:
-        macros = check_container(z) if z is not None else False
-        date1904, xml_paths = False, {}
-        if path.suffix.lower() == ".xls" and z is None:
-            cal: Any = XlsBook(path)
-            names, hidden, date1904 = cal.sheet_names, cal.hidden, cal.date1904
-        else:
-            cal = CalamineWorkbook.from_path(str(path))
-            names = list(cal.sheet_names)
-            hidden = set()
+        z = zipfile.ZipFile(path)
+    except ZIP_ERRORS as exc:  # an archive the guard cannot inspect is never decompressed
+        raise PlanReadError("read.truncated", path=path, container="container.zip") from exc
+    try:
+        macros = check_container(z)
+        kind = zip_kind(z.namelist())
+        pkg = Package(z)
+        if kind == "ods":
+            return _open_ods(path, pkg, macros, tolerant)
+        try:
+            layout = pkg.layout()
+        except KeyError:
+            raise PlanReadError("read.not_spreadsheet", path=path, kind="kind.archive") from None
+        except (*ZIP_ERRORS, UnicodeError) as exc:
+            raise PlanReadError("read.truncated", path=path, container="container.zip") from exc
+        xml_paths = {name: part for name, part in layout.sheets.items() if part is not None}
+        cal = None if tolerant or not pkg.canonical() else _calamine(path)
+        if cal is None:
             try:
-                hidden = {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
-            except BaseException as exc:  # metadata is optional
-                if not reader_failed(exc):
-                    raise
-        if path.suffix.lower() in OOXML and z is not None:
-            try:
-                date1904, xml_paths = _ooxml_layout(z)
-            except (*ZIP_ERRORS, UnicodeError) as exc:
-                raise PlanReadError("read.truncated", path=path) from exc
+                cal = _tolerant_reader(path, "ooxml", pkg, layout)
+            except (*ZIP_ERRORS, UnicodeError, xml_error()) as exc:
+                raise PlanReadError("read.unreadable", path=path, detail=_detail(exc)) from exc
+            return Workbook(path, list(cal.sheet_names), set(cal.hidden), layout.date1904, cal, xml_paths,
+                            macros=macros, kind="ooxml", tolerant=True, _pkg=pkg, _layout=layout)
+        return Workbook(path, list(cal.sheet_names), _calamine_hidden(cal), layout.date1904, cal, xml_paths,
+                        macros=macros, kind="ooxml", _pkg=pkg, _layout=layout)
     except BaseException as exc:
-        if z is not None:
-            z.close()
+        z.close()
         if isinstance(exc, Refusal):
             raise PlanReadError(exc.key, path=path, **exc.params) from None
-        if isinstance(exc, PlanReadError) or not reader_failed(exc):
+        if isinstance(exc, NotSpreadsheet):
+            raise PlanReadError("read.not_spreadsheet", path=path, kind=f"kind.{exc.kind}") from None
+        raise
+
+
+def _open_ods(path: Path, pkg: Package, macros: bool, tolerant: bool) -> Workbook:
+    mimetype = pkg.read("mimetype").decode("ascii", "replace").strip() if pkg.has("mimetype") else ""
+    if mimetype and "spreadsheet" not in mimetype:
+        from .sniff import NotSpreadsheet
+
+        raise NotSpreadsheet("document")
+    cal = None if tolerant or not mimetype else _calamine(path)
+    if cal is None:
+        try:
+            cal = _tolerant_reader(path, "ods", pkg, None)
+        except (*ZIP_ERRORS, UnicodeError, xml_error()) as exc:
+            raise PlanReadError("read.unreadable", path=path, detail=_detail(exc)) from exc
+        return Workbook(path, list(cal.sheet_names), set(cal.hidden), False, cal, {}, macros=macros, kind="ods",
+                        tolerant=True, _pkg=pkg)
+    return Workbook(path, list(cal.sheet_names), _calamine_hidden(cal), False, cal, {}, macros=macros, kind="ods",
+                    _pkg=pkg)
+
+
+def _open_biff(path: Path, container: str, tolerant: bool) -> Workbook:
+    """A legacy workbook: xlrd first (pure Python, values only); python-calamine when xlrd
+    cannot read an intact file (it runs in a bounded process: an abort costs that process)."""
+    from .xls import XlsBook
+
+    with open(path, "rb") as fh:
+        sample = fh.read(1 << 16)
+    if container == "ole" and (b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P" in sample or
+                               b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I" in sample):
+        raise PlanReadError("read.password", path=path)
+    try:
+        book = XlsBook(path)
+        return Workbook(path, book.sheet_names, book.hidden, book.date1904, book, {}, kind="xls")
+    except BaseException as exc:
+        if not reader_failed(exc):
             raise
-        raise _classify_failure(path, exc) from exc  # the reading library could not open it
-    return Workbook(path, names, hidden, date1904, cal, xml_paths, macros=macros, _zip=z)
+        text = str(exc).lower()
+        if "encrypt" in text:
+            raise PlanReadError("read.password", path=path) from None
+        if "can't find workbook" in text:
+            raise PlanReadError("read.not_spreadsheet", path=path, kind="kind.ole") from None
+        damaged_container = container == "ole" and not _intact_ole(path)
+        failure = exc
+    cal = None if tolerant else _calamine(path)
+    if cal is None:
+        if damaged_container:
+            raise PlanReadError("read.truncated", path=path, container="container.ole") from failure
+        raise PlanReadError("read.unreadable", path=path, detail=_detail(failure)) from failure
+    return Workbook(path, list(cal.sheet_names), _calamine_hidden(cal), False, cal, {}, kind="xls")
 
 
-def _cells(c0: bytes, r0: bytes, c1: bytes, r1: bytes) -> int:
-    """The number of cells of the box from (c0, r0) to (c1, r1), A1 parts as bytes."""
-    return (abs(int(r1) - int(r0)) + 1) * (abs(col_index(c1.decode()) - col_index(c0.decode())) + 1)
+def _intact_ole(path: Path) -> bool:
+    """Whether a compound file's sector chains can be followed (xlrd's reader of the container
+    alone): a damaged one is ``truncated``, a damaged workbook inside an intact one ``unreadable``."""
+    import io
+
+    from xlrd.compdoc import CompDoc
+
+    try:
+        CompDoc(path.read_bytes(), logfile=io.StringIO())
+    except Exception:
+        return False
+    return True
+
+
+def _calamine(path: Path) -> Any:
+    """python-calamine's workbook, or None when it refuses the file (the tolerant layer then reads it)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except BaseException as exc:
+        if not reader_failed(exc):
+            raise
+        if "Password" in type(exc).__name__ or "encrypted" in str(exc).lower():
+            raise PlanReadError("read.password", path=path) from None
+        limit = re.search(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)", str(exc))
+        if limit:  # calamine's own bound (OpenDocument): a sheet spread over too many cells
+            raise PlanReadError("read.too_many_cells_any", path=path, cells=_grouped(int(limit[1])),
+                                limit=_grouped(int(limit[2]))) from None
+        return None
+
+
+def _calamine_hidden(cal: Any) -> set[str]:
+    try:
+        return {m.name for m in cal.sheets_metadata if "Visible" not in str(m.visible)}
+    except BaseException as exc:  # metadata is optional
+        if not reader_failed(exc):
+            raise
+        return set()
+
+
+def _tolerant_reader(path: Path, kind: str, pkg: Package | None, layout: Layout | None) -> Any:
+    if kind == "ooxml" and pkg is not None:
+        from .ooxml import OoxmlBook
+
+        return OoxmlBook(pkg, layout or pkg.layout(), MAX_CELLS)
+    if kind == "ods" and pkg is not None:
+        from .ods import OdsBook
+
+        return OdsBook(pkg.read("content.xml"), MAX_CELLS)
+    raise PlanReadError("read.unreadable", path=path, detail="no tolerant reader")
+
+
+def xml_error() -> type[Exception]:
+    import xml.parsers.expat
+
+    return xml.parsers.expat.ExpatError
+
+
+def _detail(exc: BaseException) -> str:
+    """The technical reason, for the JSON's ``detail`` (never in a message a person reads)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _cells(c: bytes, r: bytes) -> int:
+    """The number of cells from A1 to the cell (c, r), A1 parts as bytes: what a reader
+    materialises (rows from row 1, columns from column A)."""
+    return int(r) * (col_index(c.decode()) + 1)
 
 
 def _grouped(n: int) -> str:
@@ -292,62 +486,11 @@ def reader_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _starts_like_zip(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(2) == b"PK"
-    except OSError:
-        return False
-
-
-def _classify_failure(path: Path, exc: BaseException) -> PlanReadError:
-    """Why a file could not be opened, from its first bytes: one reason per class."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-            fh.seek(0)
-            sample = fh.read(1 << 16)
-    except OSError:
-        return PlanReadError("read.missing", path=path)
-    if not head:
-        return PlanReadError("read.empty", path=path)
-    limit = re.search(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)", str(exc))
-    if limit:  # calamine's own bound (OpenDocument): a sheet spread over too many cells
-        return PlanReadError("read.too_many_cells_any", path=path, cells=_grouped(int(limit[1])),
-                             limit=_grouped(int(limit[2])))
-    if "Password" in type(exc).__name__ or "encrypted" in str(exc).lower() or (
-            head == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t" in sample):
-        return PlanReadError("read.password", path=path)
-    if head.startswith(b"PK"):
-        return PlanReadError("read.truncated", path=path)
-    if head == OLE_MAGIC:  # a damaged legacy workbook: say what the reader tripped on
-        return PlanReadError("read.unreadable", path=path, detail=str(exc) or f"{type(exc).__name__}, damaged file")
-    text = sample.lstrip().lower()
-    kind = "HTML" if text.startswith((b"<!doctype html", b"<html")) else "XML" if text.startswith(b"<?xml") \
-        else "PDF" if text.startswith(b"%pdf") else "texte / CSV"
-    return PlanReadError("read.not_spreadsheet", path=path, kind=kind)
-
-
-def _ooxml_layout(z: zipfile.ZipFile) -> tuple[bool, dict[str, str]]:
-    """The 1904 flag and sheet name → XML part, from workbook.xml and its relationships."""
-    import html
-
-    wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    date1904 = bool(re.search(r'date1904="(1|true)"', wb))
-    targets = {m[0]: m[1] for m in re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
-    targets.update({m[1]: m[0] for m in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-    out = {}
-    for tag in re.findall(r"<sheet\b[^>]*>", wb):
-        name = re.search(r'name="([^"]*)"', tag)
-        rid = re.search(r'r:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
-        if name and rid and rid[1] in targets:
-            t = targets[rid[1]].lstrip("/")
-            out[html.unescape(name[1])] = t if t.startswith("xl/") else "xl/" + t
-    return date1904, out
+def error_text(text: str) -> str:
+    """An error value as shown in a message: a standard one (#DIV/0!) as it is; the
+    non-standard strings some applications write (Gnumeric puts a whole formula there) cut short."""
+    text = text.strip() or "#ERROR"
+    return text if len(text) <= 24 else text[:23] + "…"
 
 
 def _hidden_rows(data: bytes) -> list[int]:
@@ -370,115 +513,5 @@ def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]
     if b't="e"' in data:
         for m in _ERROR_CELL.finditer(data):
             v = _V.search(m[3])
-            errors[(int(m[2]) - 1, col_index(m[1].decode()))] = html.unescape(v[1].decode()) if v else "#ERROR"
+            errors[(int(m[2]) - 1, col_index(m[1].decode()))] = error_text(html.unescape(v[1].decode()) if v else "")
     return found, errors
-
-
-def _scan_ods_errors(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
-    """Error cells of one sheet of an OpenDocument spreadsheet (calamine reads them as blanks):
-    a streaming parse of its content.xml, repeated rows and columns counted."""
-    import xml.parsers.expat
-
-    errors: dict[tuple[int, int], str] = {}
-    st: dict[str, Any] = {"in": False, "row": -1, "rep": 1, "col": 0, "cell": None, "text": []}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "table:table":
-            st["in"], st["row"] = attrs.get("table:name") == sheet, -1
-        elif not st["in"]:
-            return
-        elif name == "table:table-row":
-            st["row"] += 1
-            st["rep"], st["col"] = int(attrs.get("table:number-rows-repeated", "1")), 0
-        elif name in ("table:table-cell", "table:covered-table-cell"):
-            if attrs.get("calcext:value-type") == "error":
-                st["cell"], st["text"] = (st["row"], st["col"]), []
-            st["col"] += int(attrs.get("table:number-columns-repeated", "1"))
-
-    def end(name: str) -> None:
-        if not st["in"]:
-            return
-        if name == "table:table-row":
-            st["row"] += st["rep"] - 1
-        elif name == "table:table-cell" and st["cell"] is not None:
-            errors[st["cell"]] = "".join(st["text"]).strip() or "#ERROR"
-            st["cell"] = None
-        elif name == "table:table":
-            st["in"] = False
-
-    def text(chars: str) -> None:
-        if st["cell"] is not None:
-            st["text"].append(chars)
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-    parser.Parse(data, True)
-    return errors
-
-
-class XlsBook:
-    """A legacy .xls workbook read with xlrd, in the shape calamine gives (rows of values, dates
-    as dates, merged ranges, error cells apart). xlrd is pure Python: a damaged file raises an
-    exception, where python-calamine can abort the whole process (one flipped byte made it
-    allocate 38 GB, found by fuzzing)."""
-
-    def __init__(self, path: Path) -> None:
-        import io
-
-        import xlrd
-
-        # xlrd writes its diagnostics to stdout unless told otherwise: they would mix with a report
-        self.book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO(), verbosity=0)
-        self.sheet_names = self.book.sheet_names()
-        self.hidden = {sh.name for sh in self.book.sheets() if sh.visibility}
-        self.date1904 = self.book.datemode == 1
-        self.errors: dict[str, dict[tuple[int, int], str]] = {}
-
-    def get_sheet_by_name(self, name: str) -> Any:
-        return _XlsSheet(self, self.book.sheet_by_name(name))
-
-
-class _XlsSheet:
-    def __init__(self, owner: XlsBook, sheet: Any) -> None:
-        self.owner, self.sheet = owner, sheet
-        # xlrd: (first row, row after, first col, col after) → calamine: ((r0, c0), (r1, c1)) inclusive
-        self.merged_cell_ranges = [((r0, c0), (r1 - 1, c1 - 1)) for r0, r1, c0, c1 in sheet.merged_cells]
-
-    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
-        import xlrd
-
-        sh, datemode = self.sheet, self.owner.book.datemode
-        errors = self.owner.errors.setdefault(sh.name, {})
-        rows = []
-        for r in range(sh.nrows):
-            types, values = sh.row_types(r), sh.row_values(r)
-            row: list[Any] = []
-            for c, (t, v) in enumerate(zip(types, values)):
-                if t in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
-                    row.append(v)
-                elif t == xlrd.XL_CELL_DATE:
-                    row.append(_xls_date(v, datemode))
-                elif t == xlrd.XL_CELL_BOOLEAN:
-                    row.append(bool(v))
-                elif t == xlrd.XL_CELL_ERROR:
-                    errors[(r, c)] = xlrd.error_text_from_code.get(v, "#ERROR")
-                    row.append("")  # as calamine: the error is reported apart
-                else:
-                    row.append("")
-            row.extend([""] * (sh.ncols - len(row)))
-            rows.append(row)
-        return rows
-
-
-def _xls_date(serial: float, datemode: int) -> Any:
-    """A date cell: a date, or a datetime when it has a time; the serial when it is no date."""
-    import xlrd
-
-    try:
-        y, m, d, hh, mm, ss = xlrd.xldate_as_tuple(serial, datemode)
-    except xlrd.xldate.XLDateError:
-        return serial
-    if y == 0:
-        return serial  # a time of day alone: not a date
-    return date(y, m, d) if (hh, mm, ss) == (0, 0, 0) else datetime(y, m, d, hh, mm, ss)

@@ -1,0 +1,209 @@
+"""Reading other applications' files, in layers, within bounds: workbooks saved by Gnumeric and
+LibreOffice give the totals of the originals; the LibreOffice layer reads what nothing else
+can; a file that cannot be read is said in one line (and as JSON data); a read is bounded in
+time and memory whatever the file."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from pac_excel.analyze import analyze
+from pac_excel.cli import main
+from pac_excel.consolidate import consolidate
+from pac_excel.read import bounded
+from pac_excel.read.workbook import PlanReadError, open_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = [ROOT / "samples" / "pac_formation_rh.xlsx", ROOT / "samples" / "trame_piscines.xlsx"]
+DAMAGED = ROOT / "tests" / "data" / "damaged_ole_chain.xls"
+AS_OF = date(2026, 11, 16)
+
+
+def trame(path: Path) -> Path:
+    """A home-made trame as seed 004 prints it: a title, the nine columns, a TOTAL row."""
+    rows = [("Salon Piscine Expo", "Mme Durand", 4500, "Prospection", "31/03/2026", 40, 35),
+            ("Mailing prescripteurs", "M. Petit", 800.5, "Fidélisation", "30/04/2026", 200, 150),
+            ("Webinaire sécurité", "Mme Durand", 350, "Communication", "15/12/2026", 60, None)]
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("PAC 2026")
+    ws.write(0, 0, "PLAN D'ACTION COMMERCIALE 2026")
+    ws.write_row(2, 0, ["ACTIONS", "QUI ?", "BUDGET", "CATÉGORIE", "ÉCHÉANCE", "OBJECTIF", "RÉSULTAT"])
+    for r, row in enumerate(rows, 3):
+        ws.write_row(r, 0, [v for v in row if v is not None])
+        if row[-1] is None:
+            ws.write_blank(r, 6, None)
+    ws.write_row(3 + len(rows), 0, ["TOTAL", "", sum(r[2] for r in rows)])
+    wb.close()
+    return path
+
+
+def summary(a) -> dict:
+    return {"totals": a.totals(), "by_owner": a.group("owner"), "by_category": a.group("category"),
+            "late": sorted((x.sheet, x.row) for x in a.actions if x.late)}
+
+
+@pytest.fixture(scope="module")
+def copies(lo_available, gnumeric_available, tmp_path_factory) -> dict[str, tuple[Path, list[Path]]]:
+    """Each original, and its copies saved by Gnumeric and LibreOffice as .xlsx, .xls and .ods."""
+    from gnumeric import convert as gnumeric_convert
+    from libreoffice import convert
+
+    d = tmp_path_factory.mktemp("copies")
+    originals = [*SAMPLES, trame(d / "trame_maison.xlsx")]
+    out: dict[str, tuple[Path, list[Path]]] = {p.stem: (p, []) for p in originals}
+    for fmt in ("xlsx", "xls", "ods"):
+        for src, made in zip(originals, convert(originals, d / f"lo_{fmt}", fmt=fmt)):
+            out[src.stem][1].append(made)
+        for src in originals:
+            out[src.stem][1].append(gnumeric_convert(src, d / f"{src.stem}_gnumeric.{fmt}"))
+    return out
+
+
+def test_gnumeric_and_libreoffice_copies_give_the_originals_totals(copies):
+    for name, (original, made) in copies.items():
+        want = summary(analyze(original, as_of=AS_OF))
+        assert want["totals"]["actions"] >= 3
+        for path in made:
+            got = analyze(path, as_of=AS_OF)
+            assert summary(got) == want, path.name
+            assert not any(p.code == "read_by_libreoffice" for p in got.problems), path.name  # no last resort needed
+
+
+def test_home_made_trame_figures_from_its_inputs(copies):
+    """The trame's figures, computed here from what was written: 3 actions, the TOTAL row not
+    counted, one action late (31/03 and 30/04 passed without a status)."""
+    original, made = copies["trame_maison"]
+    for path in [original, *made]:
+        t = analyze(path, as_of=AS_OF).totals()
+        assert t["actions"] == 3 and t["budget_planned"] == round(math.fsum([4500, 800.5, 350]), 2), path.name
+
+
+def test_consolidating_the_copies_counts_each_action_once(copies, tmp_path):
+    """A team's plan saved by three applications in three formats: every copy is read (none is
+    byte-identical), and the run's total is the sum of the files'."""
+    files = []
+    for name, (original, made) in copies.items():
+        for i, path in enumerate([original, *made]):
+            files.append(shutil.copy(path, tmp_path / f"{name}_{i}{path.suffix}"))
+    res = consolidate([tmp_path], as_of=AS_OF, jobs=2)
+    assert [f.path.name for f in res.files if f.status != "ok"] == []
+    per_file = [analyze(f, as_of=AS_OF).totals()["budget_planned"] for f in files]
+    assert res.totals()["budget_planned"] == round(math.fsum(per_file), 2)
+
+
+def test_libreoffice_reads_what_no_other_layer_can(lo_available, monkeypatch):
+    """A .xls whose OLE sector chain is broken (found by fuzzing a LibreOffice-saved plan):
+    xlrd and python-calamine refuse it, LibreOffice recovers the whole plan. Without LibreOffice
+    it is rejected as truncated, naming the damaged container."""
+    a = analyze(DAMAGED, as_of=AS_OF)
+    assert a.totals()["actions"] == 3 and a.totals()["budget_planned"] == round(2000 + 450.5 + 300, 2)
+    assert a.source == str(DAMAGED) and a.problems[0].code == "read_by_libreoffice"
+    monkeypatch.setenv("PAC_EXCEL_NO_LIBREOFFICE", "1")
+    with pytest.raises(PlanReadError) as exc:
+        analyze(DAMAGED, as_of=AS_OF)
+    assert exc.value.key == "read.truncated" and "OLE" in exc.value.message("fr")
+
+
+def test_json_error_on_a_file_that_cannot_be_read(tmp_path):
+    """--format json prints {"error": {"code", "message"}} on stdout (exit 1), and the one
+    line on stderr; no library text in the message, the technical detail under its own key."""
+    bmp = tmp_path / "photo.xlsx"
+    bmp.write_bytes(b"BM" + b"\x00" * 300)
+    r = subprocess.run([sys.executable, "-m", "pac_excel.cli", "analyze", str(bmp), "--format", "json"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "not_a_spreadsheet" and "une image" in error["message"]
+    assert r.stderr.count("\n") == 1 and "photo.xlsx" in r.stderr
+
+    res = CliRunner().invoke(main, ["check", str(bmp), "--format", "json", "--lang", "en"])
+    assert res.exit_code == 1 and json.loads(res.stdout)["error"]["message"].endswith("not a workbook but an image.")
+
+
+def test_unreadable_keeps_the_detail_out_of_the_message(tmp_path, monkeypatch):
+    """An intact container whose workbook nothing reads: the code says unreadable, the message
+    says what to do, the library's reason is kept apart (JSON ``detail``)."""
+    monkeypatch.setenv("PAC_EXCEL_NO_LIBREOFFICE", "1")
+    broken = tmp_path / "broken.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook><sheets><sheet name='A' r:id='rId1'")  # cut short
+    r = CliRunner().invoke(main, ["analyze", str(broken), "--format", "json"])
+    error = json.loads(r.stdout)["error"]
+    assert r.exit_code == 1 and error["code"] in ("unreadable", "no_action_table")
+    assert "Error" not in error["message"] and "Traceback" not in r.output
+
+
+def _big_plan(path: Path, rows: int) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Plan d’actions")
+    ws.write_row(0, 0, ["Action", "Qui", "Budget prévu", "Date fin"])
+    for r in range(1, rows + 1):
+        ws.write_row(r, 0, [f"Action {r}", f"Vendeur {r % 7}", 100 + r, 46_000 + r % 300])
+    wb.close()
+    return path
+
+
+def test_a_single_analyze_is_bounded_in_memory_and_time(tmp_path):
+    """The same bound as a consolidation worker, on a real file that exceeds it: a 100,000-row
+    sheet read under a bound just above what the process maps already is rejected (too_large,
+    or aborted when the reading library dies of it), and a read that outlasts its time limit
+    is stopped, not waited for."""
+    path = _big_plan(tmp_path / "huge.xlsx", 100_000)
+    with open("/proc/self/status") as fh:
+        mapped_mib = int(fh.read().split("VmSize:")[1].split()[0]) // 1024
+    with pytest.raises(PlanReadError) as exc:
+        bounded.run(analyze, path, AS_OF, bounded=False, mib=mapped_mib + 40)
+    assert exc.value.key in ("read.too_large", "read.aborted")
+
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(PlanReadError) as exc:
+        bounded.run(analyze, path, AS_OF, bounded=False, timeout=1)
+    assert exc.value.key == "read.timeout" and time.perf_counter() - start < 3
+    assert analyze(path, as_of=AS_OF).totals()["actions"] == 100_000  # the default bound reads it
+
+
+def test_a_dying_reader_is_retried_without_calamine(tmp_path, monkeypatch):
+    """A process that dies while reading (python-calamine aborts on some files) is tried once
+    more in tolerant mode, which reads without python-calamine."""
+    from pac_excel.read import workbook as wbmod
+
+    path = _big_plan(tmp_path / "plan.xlsx", 10)
+
+    def abort(*args, **kwargs):
+        os.abort()
+
+    monkeypatch.setattr(wbmod, "_calamine", abort)  # forked readers carry it: calamine "aborts"
+    a = analyze(path, as_of=AS_OF)
+    assert a.totals()["actions"] == 10 and a.totals()["budget_planned"] == sum(100 + r for r in range(1, 11))
+
+
+def test_formatted_blanks_in_xls_cost_no_cells(lo_available, tmp_path):
+    """2,000 rows × 256 columns of formatted blank cells (MULBLANK records) under a 3-row plan:
+    the sheet read holds the values' rows only (xlrd asked for formatting made 512,000 cells)."""
+    from corpus import formatted_blanks, plain
+    from libreoffice import convert
+
+    xls = convert([plain(tmp_path / "p.xlsx")], tmp_path / "xls", fmt="xls")[0]
+    path = formatted_blanks(xls)
+    wb = open_workbook(path)
+    try:
+        sheet = wb.sheet(wb.sheet_names[0])
+        assert len(sheet.rows) == 4 and max(map(len, sheet.rows)) == 6
+    finally:
+        wb.close()
