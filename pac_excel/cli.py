@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -102,15 +103,26 @@ def _as_of(value: str | None, lang: str):
         raise click.BadParameter(tx("cli.bad_date", lang).format(value=value), param_hint="--as-of") from None
 
 
-def _run_analysis(file: Path, as_of: str | None, lang: str, threshold: float, stage: str, fmt: str = "text"):
-    """The analysis of FILE, read in a bounded process. A file that cannot be read is one line on
-    stderr; with ``--format json`` also ``{"error": {"code", "message", "detail"}}`` on stdout,
-    so that a script branches on the code. Exit code 1 either way."""
-    from .analyze import analyze
-    from .errors import PacError
+def _run_analysis(file: Path, lang: str, fmt: str, **job: object) -> None:
+    """Analyse FILE and print the result, all of it in a process bounded in time and memory
+    (pac_excel.read.bounded): the reading, the report workbook, the rendering. What comes back is
+    text, whatever the size of the plan. A file that cannot be read is one line on stderr; with
+    ``--format json`` also ``{"error": {"code", "message", "detail"}}`` on stdout, so that a
+    script branches on the code. Exits with the job's code."""
+    import shutil
 
+    from .errors import PacError
+    from .read import bounded
+
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else None  # rich lays the tables out for this terminal
+    direct = _has_descriptor(sys.stdout)  # the bounded process writes there itself: nothing large comes back
+    sys.stdout.flush()
     try:
-        return analyze(file, as_of=_as_of(as_of, lang), threshold=threshold, stage=stage)
+        if bounded.available():
+            code, text, notes = bounded.run(_analysis_job, file, lang, fmt, terminal, width, direct, **job)
+        else:
+            code, text, notes = _analysis_job(file, lang, fmt, terminal, width, direct, **job)
     except PacError as err:
         if fmt == "json" and err.exit_code == 1:
             import json
@@ -122,6 +134,69 @@ def _run_analysis(file: Path, as_of: str | None, lang: str, threshold: float, st
                 error["detail"] = str(err.params["detail"])
             click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
         _fail(err, lang)
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    for note in notes:
+        click.echo(note, err=True)
+    sys.exit(code)
+
+
+def _has_descriptor(stream: object) -> bool:
+    try:
+        return isinstance(stream.fileno(), int)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
+
+
+def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | None, direct: bool, *,
+                  as_of: object, threshold: float, stage: str, output: Path | None = None, force: bool = False,
+                  check: bool = False, tolerant: bool = False) -> tuple[int, str, list[str]]:
+    """Runs in the bounded process: the exit code, the text for stdout (printed here already
+    when ``direct``), the lines for stderr (silenced here)."""
+    import io
+
+    from .analyze import analyze
+
+    result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, bounded=False,  # type: ignore[arg-type]
+                     tolerant=tolerant)
+    out: Any = sys.stdout if direct else io.StringIO()
+    notes: list[str] = []
+    try:
+        code = _render_job(result, out, lang, fmt, terminal, width, output, force, check, notes)
+        if direct:
+            out.flush()
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as the docs of Python advise
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1, "", []
+    return code, "" if direct else out.getvalue(), notes
+
+
+def _render_job(result: Any, out: Any, lang: str, fmt: str, terminal: bool, width: int | None,
+                output: Path | None, force: bool, check: bool, notes: list[str]) -> int:
+    if check:
+        if fmt == "json":
+            import json
+
+            out.write(json.dumps({"source": result.source, "problems": [p.to_dict(lang) for p in result.problems]},
+                                 ensure_ascii=False, indent=2) + "\n")
+        else:
+            from .report.text import render
+
+            render(result, lang, out, problems_only=True, terminal=terminal, width=width)
+        return 1 if result.errors() else 0
+    if output is not None:
+        from .i18n import tx
+        from .report.workbook import write_report
+
+        write_report(result, output, lang, force=force)
+        if fmt == "text":
+            notes.append(tx("cli.report", lang).format(path=output))
+    _emit(result, fmt, lang, out, terminal, width)
+    return 0
 
 
 ANALYSIS_OPTIONS = [
@@ -151,23 +226,18 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
                 output: Path | None, force: bool) -> None:
     """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
-    result = _run_analysis(file, as_of, msg_lang, threshold, stage, fmt)
+    day = _as_of(as_of, msg_lang)
     if output is not None:
         from .errors import PacError, UsageError
-        from .i18n import tx
-        from .report.workbook import write_report
 
         try:
             if output.resolve() == file.resolve():
                 raise UsageError("err.same_file", path=output)
             if output.suffix.lower() != ".xlsx":
                 raise UsageError("err.not_xlsx", path=output)
-            write_report(result, output, msg_lang, force=force)
         except PacError as err:
             _fail(err, msg_lang)
-        if fmt == "text":
-            click.echo(tx("cli.report", msg_lang).format(path=output), err=True)
-    _emit(result, fmt, msg_lang)
+    _run_analysis(file, msg_lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force)
 
 
 @main.command("check")
@@ -176,17 +246,7 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
 def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str) -> None:
     """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
-    result = _run_analysis(file, as_of, msg_lang, threshold, stage, fmt)
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps({"source": result.source, "problems": [p.to_dict(msg_lang) for p in result.problems]},
-                              ensure_ascii=False, indent=2))
-    else:
-        from .report.text import render
-
-        render(result, msg_lang, sys.stdout, problems_only=True)
-    sys.exit(1 if result.errors() else 0)
+    _run_analysis(file, msg_lang, fmt, as_of=_as_of(as_of, msg_lang), threshold=threshold, stage=stage, check=True)
 
 
 @main.command("consolidate")
@@ -280,8 +340,7 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     sys.exit(1 if rejected else 0)
 
 
-def _emit(result, fmt: str, lang: str) -> None:
-    out = sys.stdout
+def _emit(result, fmt: str, lang: str, out, terminal: bool | None = None, width: int | None = None) -> None:
     if fmt == "json":
         from .report.jsonout import write_analysis
 
@@ -293,7 +352,7 @@ def _emit(result, fmt: str, lang: str) -> None:
     else:
         from .report.text import render
 
-        render(result, lang, out)
+        render(result, lang, out, terminal=terminal, width=width)
 
 
 if __name__ == "__main__":  # pragma: no cover

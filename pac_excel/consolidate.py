@@ -212,11 +212,9 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         kind, payload = outcome
         if kind == "ok":
             e.analysis = payload
-        elif kind == "pac":
+        else:  # a crash is "unreadable", its exception text kept as the detail, out of the message
             e.error = rebuild(outcome, e.path)
             e.status, e.code = "rejected", rejection_code(e.error.key)
-        else:
-            e.status, e.code, e.reason = "rejected", "unreadable", payload
         if progress:
             progress(e)
 

@@ -14,22 +14,22 @@ from libreoffice import soffice  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _require(found: str | None, application: str, package: str) -> None:
+    """Tests of a real application run everywhere it is installed; in CI its absence is a failure."""
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{application} is required in CI (.ci/run installs {package})")
+        pytest.skip(f"{application} is not installed on this machine")
+
+
 @pytest.fixture(scope="session")
 def lo_available() -> None:
-    """LibreOffice tests run everywhere soffice exists; in CI its absence is a failure."""
-    if soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+    _require(soffice(), "LibreOffice (soffice)", "libreoffice-calc-nogui")
 
 
 @pytest.fixture(scope="session")
 def gnumeric_available() -> None:
-    """Gnumeric tests run everywhere ssconvert exists; in CI its absence is a failure."""
-    if ssconvert() is None:
-        if os.environ.get("CI"):
-            pytest.fail("Gnumeric is required in CI (.ci/run installs gnumeric)")
-        pytest.skip("Gnumeric (ssconvert) is not installed on this machine")
+    _require(ssconvert(), "Gnumeric (ssconvert)", "gnumeric")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -376,7 +376,8 @@ def b_macro_sheet(d: Path) -> Path:
     """An Excel 4 macro sheet beside the plan (python-calamine: "Unrecognized sheet type")."""
     edit = _add_sheet(b"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
                       b"macrosheets/sheet1.xml", b"hidden")
-    return rewrite(plain(d / "xl4_src.xlsx"), d / "xl4_macros.xlsm", edit, extra={"xl/macrosheets/sheet1.xml": MACRO_SHEET})
+    return rewrite(plain(d / "xl4_src.xlsx"), d / "xl4_macros.xlsm", edit,
+                   extra={"xl/macrosheets/sheet1.xml": MACRO_SHEET})
 
 
 def b_dangling(target: bytes | None) -> Callable[[Path], Path]:
@@ -472,6 +473,19 @@ def b_alone(d: Path) -> Path:
     wb.add_worksheet("Plan").write(1_048_575, 16_383, "x")
     wb.close()
     return d / "alone.xlsx"
+
+
+def b_spreadsheetml(d: Path) -> Path:
+    """Excel's XML Spreadsheet 2003, saved as .xls as web exporters do: LibreOffice opens it."""
+    rows = "".join("<Row>" + "".join(
+        f'<Cell><Data ss:Type="{"Number" if isinstance(v, float) else "String"}">{v}</Data></Cell>'
+        for v in row[:3]) + "</Row>" for row in [HEADER, *ROWS])
+    (d / "export2003.xls").write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Plan"><Table>'
+        + rows + "</Table></Worksheet></Workbook>", encoding="utf-8")
+    return d / "export2003.xls"
 
 
 def b_image(d: Path) -> Path:
@@ -599,6 +613,8 @@ CASES: list[Case] = [
          figures={"actions": 3, "budget_planned": round(BUDGET - ROWS[1][2], 2)}),
     Case("Gnumeric .xlsx of a Table formula", "31 one odd cell", b_gnumeric_table, codes={"error_value"},
          figures=PLAIN, via_gnumeric="xlsx"),
+    Case("XML Spreadsheet 2003 saved as .xls", "30 intact files other readers refuse", b_spreadsheetml,
+         codes={"read_by_libreoffice"}, figures=PLAIN),
     Case("BMP renamed .xls", "32 not a spreadsheet", b_image, reject="not_a_spreadsheet", says="image"),
     Case("gzip renamed .xlsx", "32 not a spreadsheet", b_gzip, reject="not_a_spreadsheet", says="archive"),
     Case("value alone at XFD1048576", "33 value far away, one-cell <dimension>", b_alone, reject="too_large"),

@@ -14,6 +14,7 @@ import time
 from datetime import date
 
 from pac_excel.analyze import analyze
+from pac_excel.read import bounded
 from pac_excel.consolidate import REJECT_CODES
 from pac_excel.errors import PacError
 
@@ -46,30 +47,37 @@ def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
 
 
 def peak_rss_mib() -> float:
-    """The peak RSS of this process and of the bounded processes that read the files (analyze()
-    reads each file in a child). ru_maxrss survives exec (a child of a large parent starts high);
-    Linux's VmHWM is reset by exec, so it is preferred where it exists."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak RSS. ru_maxrss survives exec (a child of a large parent starts
+    high); Linux's VmHWM is reset by exec, so it is preferred where it exists."""
     try:
         for line in open("/proc/self/status", encoding="ascii"):
             if line.startswith("VmHWM:"):
-                own = int(line.split()[1]) / 1024
+                return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measured(path: str, **kw):
+    """analyze(), run in the bounded reading process as analyze() runs it by default, with that
+    process's own peak RSS (a LibreOffice conversion runs in a process of its own, under its own
+    bound, and is not counted)."""
+    return analyze(path, bounded=False, **kw), peak_rss_mib()
 
 
 def main() -> None:
     manifest = json.load(open(sys.argv[1], encoding="utf-8"))
     signal.signal(signal.SIGALRM, _alarm)
     out = []
+    peaks = [peak_rss_mib()]
     for item in manifest:
         res: dict = {"name": item["name"]}
         t = time.perf_counter()
         signal.alarm(LIMIT_S)
         try:
-            a = analyze(item["path"], as_of=date(2026, 11, 16))
+            a, reader_mib = bounded.run(measured, item["path"], as_of=date(2026, 11, 16))
             signal.alarm(0)
+            peaks.append(reader_mib)
             sheet = a.actions[0].sheet if a.actions else None
             try:
                 detected = non_blank_rows_after(item["path"], sheet, a.header_row) if sheet else 0
@@ -92,7 +100,7 @@ def main() -> None:
             res.update(status="crash", error=f"{type(exc).__name__}: {exc}"[:300])
         res["seconds"] = round(time.perf_counter() - t, 3)
         out.append(res)
-    json.dump({"results": out, "max_rss_mib": round(peak_rss_mib())}, sys.stdout, ensure_ascii=False)
+    json.dump({"results": out, "max_rss_mib": round(max(peaks))}, sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -301,7 +301,8 @@ def test_a_result_that_cannot_come_back_rejects_its_file_only(tmp_path, monkeypa
     status = {e.path.name: (e.status, e.code) for e in res.files}
     assert status == {"t0.xlsx": ("ok", None), "t1.xlsx": ("rejected", "too_large"),
                       "t2.xlsx": ("ok", None), "t3.xlsx": ("rejected", "unreadable")}
-    assert "cannot be sent" in [e.reason for e in res.files if e.path.name == "t3.xlsx"][0]
+    t3 = [e for e in res.files if e.path.name == "t3.xlsx"][0]
+    assert "cannot be sent" in t3.to_dict()["detail"] and "cannot be sent" not in t3.reason_text("fr")
     assert res.totals()["budget_planned"] == round(budgets["t0.xlsx"] + budgets["t2.xlsx"], 2)
 
 

@@ -98,13 +98,15 @@ class OoxmlSheet:
     def __init__(self, book: OoxmlBook, name: str) -> None:
         self.book, self.name = book, name
         self.merged_cell_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.errors: dict[tuple[int, int], str] = {}  # error cells, and cells whose value cannot be decoded
+        self.hidden_rows: list[int] = []
 
     def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
         part = self.book.layout.sheets[self.name]
         if part is None:
             return []
-        cells, merged = _sheet_cells(self.book.pkg.read(part), self.book)
-        self.merged_cell_ranges = merged
+        found = _sheet_cells(self.book.pkg.read(part), self.book)
+        cells, self.merged_cell_ranges, self.errors, self.hidden_rows = found
         if not cells:
             return []
         height = max(r for r, _ in cells) + 1
@@ -183,10 +185,17 @@ def _date_styles(data: bytes) -> set[int]:
             if (fmt in formats and is_date_format(formats[fmt])) or (fmt not in formats and fmt in DATE_FORMAT_IDS)}
 
 
-def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], Any], list[Any]]:
-    """Every cell holding a value (0-based row, col → value) and the merged ranges of a sheet."""
+def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], Any], list[Any],
+                                                         dict[tuple[int, int], str], list[int]]:
+    """Every cell holding a value (0-based row, col → value), the merged ranges, the error cells
+    (a shared-string index that points nowhere counts as #REF!: never a silent blank) and the
+    hidden rows of a sheet."""
+    from .workbook import error_text
+
     cells: dict[tuple[int, int], Any] = {}
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    errors: dict[tuple[int, int], str] = {}
+    hidden: list[int] = []
     date1904 = book.layout.date1904
     st: dict[str, Any] = {"row": -1, "col": -1, "cell": None, "type": "n", "style": 0, "text": [], "in": None,
                           "values": 0}
@@ -210,6 +219,8 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
             r = attrs.get("r")
             st["row"] = int(r) - 1 if r and r.isdigit() else st["row"] + 1
             st["col"] = -1
+            if attrs.get("hidden") in ("1", "true"):
+                hidden.append(st["row"])
         elif tag in ("v", "t") and st["cell"] is not None:
             st["in"] = tag
         elif tag == "mergeCell":
@@ -224,9 +235,15 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
         if tag in ("v", "t"):
             st["in"] = None
         elif tag == "c" and st["cell"] is not None:
-            value = _value(st["type"], "".join(st["text"]), st["style"])
-            if value != "":
-                cells[st["cell"]] = value
+            text = "".join(st["text"])
+            if st["type"] == "e":  # as python-calamine: a blank, the error reported apart
+                errors[st["cell"]] = error_text(text)
+            else:
+                value = _value(st["type"], text, st["style"])
+                if value is _MISSING:
+                    errors[st["cell"]] = "#REF!"
+                elif value != "":
+                    cells[st["cell"]] = value
             st["cell"] = None
 
     def chars(text: str) -> None:
@@ -238,13 +255,11 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
             try:
                 return book.strings()[int(text)]
             except (ValueError, IndexError):
-                return ""
+                return _MISSING
         if kind in ("str", "inlineStr"):
             return text
         if kind == "b":
             return text.strip() in ("1", "true")
-        if kind == "e":
-            return ""  # as python-calamine: the error is reported apart, from the same XML
         if kind == "d":
             try:
                 value = datetime.fromisoformat(text.strip())
@@ -265,5 +280,8 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
     p = _parser()
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, chars
     p.Parse(data, True)
-    return cells, merged
+    return cells, merged, errors, hidden
+
+
+_MISSING = object()  # a value that points nowhere
 

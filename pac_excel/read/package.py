@@ -74,7 +74,10 @@ class Package:
             if "id" not in attrs or "target" not in attrs or attrs.get("targetmode", "").lower() == "external":
                 continue
             target = attrs["target"].replace("\\", "/")
-            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            if target.startswith("/"):  # absolute: from the package's root
+                resolved = target.lstrip("/")
+            else:
+                resolved = posixpath.normpath(posixpath.join(folder, target))
             out[attrs["id"]] = (attrs.get("type", ""), resolved)
         return out
 

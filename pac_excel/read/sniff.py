@@ -28,6 +28,11 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: Excel's XML Spreadsheet 2003 format, which web exporters often save as .xls: a spreadsheet that
+#: only the LibreOffice layer reads
+SPREADSHEETML = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
 class NotSpreadsheet(Exception):
     """The file is something else; ``kind`` says what (image, pdf, archive, html, xml, text…)."""
 
@@ -69,6 +74,8 @@ def _text_kind(head: bytes) -> str:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if SPREADSHEETML in head:
+        return "spreadsheetml"
     if text.startswith((b"<!doctype html", b"<html")) or b"<table" in text[:2048]:
         return "html"
     if text.startswith(b"<?xml") or text.startswith(b"<"):

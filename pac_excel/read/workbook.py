@@ -239,7 +239,7 @@ class Workbook:
     def _new_sheet(self, name: str, parsed: tuple[Any, list[list[Any]]]) -> Sheet:
         cs, rows = parsed
         sh = Sheet(name, rows, hidden=name in self.hidden, merged=list(getattr(cs, "merged_cell_ranges", None) or []))
-        if getattr(cs, "errors", None) is not None:  # the tolerant .ods reader finds them as it reads
+        if getattr(cs, "errors", None) is not None:  # the tolerant readers find them as they read
             sh.errors, sh.hidden_rows, sh.scanned = cs.errors, cs.hidden_rows, True
         return sh
 
@@ -262,7 +262,8 @@ class Workbook:
             if name in self._xml_paths:
                 want = formulas and self.meta() is not None
                 data = self.part(self._xml_paths[name])
-                found, sh.errors = _scan_cells(data, formulas=want)
+                found, errors = _scan_cells(data, formulas=want)
+                sh.errors = {**errors, **sh.errors}  # with what a tolerant reader found as it read
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
             elif self.kind == "ods":
@@ -279,7 +280,7 @@ class Workbook:
         try:
             return scan_errors(self.part("content.xml"), name)
         except (xml.parsers.expat.ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
-            raise PlanReadError("read.truncated", path=self.path, container="container.zip") from exc
+            raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
@@ -306,6 +307,8 @@ def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
     except Empty:
         raise PlanReadError("read.empty", path=path) from None
     except NotSpreadsheet as exc:
+        if exc.kind == "spreadsheetml":  # a spreadsheet nothing here parses: the LibreOffice layer's
+            raise PlanReadError("read.unreadable", path=path, detail="XML Spreadsheet 2003") from None
         raise PlanReadError("read.not_spreadsheet", path=path, kind=f"kind.{exc.kind}") from None
     except OSError:
         raise PlanReadError("read.missing", path=path) from None

@@ -45,9 +45,12 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
     return out
 
 
-def render(a: Analysis, lang: str, out: IO[str], problems_only: bool = False) -> None:
-    if out.isatty():
-        _rich(a, lang, out, problems_only)
+def render(a: Analysis, lang: str, out: IO[str], problems_only: bool = False, terminal: bool | None = None,
+           width: int | None = None) -> None:
+    """Rich tables on a terminal, plain text otherwise. ``terminal`` and ``width`` say what the
+    text will be shown on when ``out`` is not it (rendering in the bounded reading process)."""
+    if out.isatty() if terminal is None else terminal:
+        _rich(a, lang, out, problems_only, width)
     else:
         _plain(a, lang, out, problems_only)
 
@@ -64,11 +67,11 @@ def _plain(a: Analysis, lang: str, out: IO[str], problems_only: bool) -> None:
             out.write("  " + "  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() + "\n")
 
 
-def _rich(a: Analysis, lang: str, out: IO[str], problems_only: bool) -> None:
+def _rich(a: Analysis, lang: str, out: IO[str], problems_only: bool, width: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out)
+    console = Console(file=out, force_terminal=True, width=width) if width else Console(file=out)
     console.print(f"[bold]{a.source}[/] — {tx('rep.as_of', lang)} {a.as_of.strftime('%d/%m/%Y')}")
     for title, headers, rows in sections(a, lang, problems_only):
         table = Table(title=title, title_justify="left", title_style="bold blue")
