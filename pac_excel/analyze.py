@@ -37,7 +37,8 @@ STAGES = {"startup": 3, "growth": 2}
 
 #: the keys of an action in the JSON contract, in order
 ACTION_JSON_KEYS = ("sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
-                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late", "progress")
+                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late", "progress",
+                    "status_key", "category_key")
 
 
 @dataclass(slots=True)
@@ -63,6 +64,7 @@ class Action:
     analysis: str = ""
     progress: float | None = None  # 0–1; 100 % counts as done
     status_key: str | None = None
+    category_key: str | None = None
     variance: float | None = None
     attainment: float | None = None
     budget_variance: float | None = None
@@ -74,7 +76,8 @@ class Action:
                 "category": self.category, "status": self.status, "objective": self.objective,
                 "budget_planned": self.budget_planned, "budget_actual": self.budget_actual,
                 "start": _iso(self.start), "end": _iso(self.end), "target": self.target, "result": self.result,
-                "variance": self.variance, "attainment": self.attainment, "late": self.late, "progress": self.progress}
+                "variance": self.variance, "attainment": self.attainment, "late": self.late, "progress": self.progress,
+                "status_key": self.status_key, "category_key": self.category_key}
 
 
 @dataclass(slots=True)
@@ -137,6 +140,11 @@ class Analysis:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def localize(self, lang: str) -> None:
+        """Recognised statuses and categories as the labels of ``lang`` (a French and an English
+        plan then group alike); values that match nothing stay as typed."""
+        localize(self.actions, lang)
+
     # An analysis travels between processes (bounded reading, consolidation workers): its actions
     # go as columns, dates as day numbers — 100,000 actions in ≈ 1 s instead of 3.4 s as objects.
     def __getstate__(self) -> dict[str, Any]:
@@ -180,6 +188,16 @@ class Analysis:
 
 
 
+def localize(actions: list[Action], lang: str) -> None:
+    status = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
+    category = {k: schema.CATEGORY.label(k, lang) for k, _ in schema.CATEGORY.values}
+    for a in actions:
+        if a.status_key is not None:
+            a.status = status[a.status_key]
+        if a.category_key is not None:
+            a.category = category[a.category_key]
+
+
 _FIELDS = tuple(f.name for f in fields(Action))
 _DATE_FIELDS = {f.name for f in fields(Action) if str(f.type).startswith("date")}
 
@@ -195,25 +213,29 @@ def _cents(v: float) -> float:
 
 # ------------------------------------------------------------------------------------ analysis
 def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup", *,
-            bounded: bool = True, tolerant: bool = False) -> Analysis:
+            lang: str = "fr", bounded: bool = True, tolerant: bool = False) -> Analysis:
     """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan.
 
-    The file is read in a process of its own, bounded in time and memory (``bounded=False``
-    reads it in this process: for files you trust, or a process that is bounded already).
-    ``tolerant=True`` reads without python-calamine (see :mod:`pac_excel.read.workbook`)."""
+    Statuses and categories recognised in either language (or as a synonym) are given as the
+    labels of ``lang``; what matches nothing stays as typed. The file is read in a process of
+    its own, bounded in time and memory (``bounded=False`` reads it in this process: for files
+    you trust, or a process that is bounded already). ``tolerant=True`` reads without
+    python-calamine (see :mod:`pac_excel.read.workbook`)."""
     as_of = as_of or date.today()
     if bounded:
         from .read import bounded as _bounded
 
         if _bounded.available():
-            return _bounded.run(analyze, path, as_of, threshold, stage, bounded=False, tolerant=tolerant)
+            return _bounded.run(analyze, path, as_of, threshold, stage, lang=lang, bounded=False, tolerant=tolerant)
     try:
-        return _analyze_file(path, as_of, threshold, stage, tolerant)
+        result = _analyze_file(path, as_of, threshold, stage, tolerant)
     except PlanReadError as err:
-        if err.key == "read.unreadable" or (err.key == "read.truncated" and err.params.get("container") ==
-                                            "container.ole"):  # LibreOffice follows some broken OLE chains
-            return _analyze_converted(Path(path), err, as_of, threshold, stage)
-        raise
+        if not (err.key == "read.unreadable" or (err.key == "read.truncated" and err.params.get("container") ==
+                                                 "container.ole")):  # LibreOffice follows some broken OLE chains
+            raise
+        result = _analyze_converted(Path(path), err, as_of, threshold, stage)
+    result.localize(lang)
+    return result
 
 
 def _analyze_file(path: str | Path, as_of: date, threshold: float, stage: str, tolerant: bool) -> Analysis:
@@ -446,14 +468,25 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
     if "progress" in table.columns:  # "100" typed in a % column means 100 %
         f["progress"] = [p / 100 if p is not None and p > 1 else p for p in f["progress"]]
         fields[[attr for attr, _ in _ACTION_FIELDS].index("progress")] = f["progress"]
-    keys: dict[str, str | None] = {}
-    status_keys = [keys[s] if s in keys else keys.setdefault(s, schema.STATUS.key_of(s) if s else None)
-                   for s in f["status"]]
-    if "progress" in table.columns:  # a task tracker: 100 % is done, whatever the status says
+    status_keys = _keys_of(schema.STATUS, f["status"])
+    category_keys = _keys_of(schema.CATEGORY, f["category"])
+    unknown = [i for i, (text, k) in enumerate(zip(f["status"], status_keys)) if text and k is None]
+    for i in list(unknown):  # "80 %" in a Statut / Avancement column is a progress
+        number, _ = parse_number(f["status"][i])
+        if number is not None and 0 <= number <= 100 and f["progress"][i] is None:
+            f["progress"][i] = number / 100 if number > 1 else number
+            unknown.remove(i)
+    if "progress" in table.columns or "status" in table.columns:  # 100 % is done, whatever the status says
+        fields[[attr for attr, _ in _ACTION_FIELDS].index("progress")] = f["progress"]
         status_keys = [k if k or p is None or p < 1 else "done" for k, p in zip(status_keys, f["progress"])]
     if "status" in table.columns or "progress" in table.columns:
-        closed = [k in schema.CLOSED_STATUSES or (p is not None and p >= 1)
-                  for k, p in zip(status_keys, f["progress"])]
+        closed: list[bool | None] = [k in schema.CLOSED_STATUSES or (p is not None and p >= 1)
+                                     for k, p in zip(status_keys, f["progress"])]
+        for i in unknown:  # a status nobody recognises: reported, and lateness not guessed
+            closed[i] = None
+            problems.append(Problem("unknown_value", table.sheet.name, table.cell(index[i], "status"),
+                                    {"value": f["status"][i], "column": table.tdef.column("status").label("fr"),
+                                     "expected": ", ".join(schema.STATUS.labels("fr"))}))
     else:  # no status column: an action with a result entered is done
         closed = [r is not None for r in f["result"]]
     derived = (list(map(compute.variance, f["target"], f["result"])),
@@ -462,7 +495,14 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
                list(map(compute.roi, f["revenue_actual"], f["budget_actual"])),
                list(map(compute.is_late, f["end"], closed, [as_of] * len(index))))
     sheet = table.sheet.name
-    return list(map(Action, [sheet] * len(index), [r + 1 for r in index], *fields, status_keys, *derived))
+    return list(map(Action, [sheet] * len(index), [r + 1 for r in index], *fields, status_keys, category_keys,
+                    *derived))
+
+
+def _keys_of(lst: schema.ListDef, texts: list[str]) -> list[str | None]:
+    """The stable key of each value of a list column (None: blank or not recognised)."""
+    keys: dict[str, str | None] = {}
+    return [keys[t] if t in keys else keys.setdefault(t, lst.key_of(t) if t else None) for t in texts]
 
 
 def _read_errors(table: FoundTable, index: list[int], fields: list[list[Any]],

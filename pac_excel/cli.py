@@ -158,8 +158,8 @@ def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | 
 
     from .analyze import analyze
 
-    result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, bounded=False,  # type: ignore[arg-type]
-                     tolerant=tolerant)
+    result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, lang=lang,  # type: ignore[arg-type]
+                     bounded=False, tolerant=tolerant)
     out: Any = sys.stdout if direct else io.StringIO()
     notes: list[str] = []
     try:
@@ -302,10 +302,10 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
                 with Progress(transient=True) as bar:
                     task = bar.add_task(tx("cons.reading", lang), total=len(files))
                     result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
-                                         on_entry=lambda e: (writer.add(e), bar.advance(task)))
+                                         lang=lang, on_entry=lambda e: (writer.add(e), bar.advance(task)))
             else:
                 result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
-                                     on_entry=writer.add)
+                                     lang=lang, on_entry=writer.add)
             rejected = len(result.rejected)
             if strict and rejected:
                 raise _Strict

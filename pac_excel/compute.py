@@ -45,12 +45,15 @@ def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | 
     return (revenue_actual - budget_actual) / budget_actual
 
 
-def is_late(end: date | None, closed: bool, as_of: date) -> bool | None:
+def is_late(end: date | None, closed: bool | None, as_of: date) -> bool | None:
     """En retard: the end date is before ``as_of`` and the action is not closed (done or
-    cancelled). ``None`` when there is no end date."""
+    cancelled). ``None`` when there is no end date, or when the end has passed and whether the
+    action is closed is unknown (a status nobody recognises)."""
     if not isinstance(end, date):
         return None
-    return (not closed) and end < as_of
+    if end >= as_of:
+        return False
+    return None if closed is None else not closed
 
 
 def latest_value(values: Sequence[Number | None]) -> Number | None:

@@ -182,7 +182,8 @@ def _digest(path: Path) -> str:
 
 def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool = False, jobs: int = 2,
                 progress: Callable[[FileEntry], None] | None = None,
-                on_entry: Callable[[FileEntry], None] | None = None, timeout: int = TIMEOUT_S) -> Consolidation:
+                on_entry: Callable[[FileEntry], None] | None = None, timeout: int = TIMEOUT_S,
+                lang: str = "fr") -> Consolidation:
     """Read every plan of ``inputs`` (files and folders) and account for each of them.
 
     ``on_entry`` is called in the calling process for each file, in input order, as soon as it
@@ -220,9 +221,9 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
 
     paths = [e.path for e in todo]
     if jobs > 1 and len(todo) > 1:
-        outcome_of = _pooled(paths, as_of, timeout, jobs)
+        outcome_of = _pooled(paths, as_of, timeout, jobs, lang)
     else:
-        outcome_of = (_read_one(path, as_of, timeout) for path in paths)
+        outcome_of = (_read_one(path, as_of, timeout, lang=lang) for path in paths)
     try:
         to_read = {id(e) for e in todo}
         for e in entries:
@@ -236,7 +237,8 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
     return result
 
 
-def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generator[tuple[str, Any], None, None]:
+def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int, lang: str = "fr"
+            ) -> Generator[tuple[str, Any], None, None]:
     """The outcomes of reading ``paths`` in worker processes, in input order (so the output is
     the same whatever the timing): the analysis is Python-bound, and processes use the cores
     that threads cannot.
@@ -251,7 +253,7 @@ def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generato
     while i < len(paths):
         pool = _pool(jobs)
         try:
-            futures = [pool.submit(_read_one, path, as_of, timeout) for path in paths[i:]]
+            futures = [pool.submit(_read_one, path, as_of, timeout, False, lang) for path in paths[i:]]
             for future in futures:
                 try:
                     outcome = _result(future, paths[i])
@@ -263,17 +265,17 @@ def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int) -> Generato
                 return
         finally:
             pool.shutdown(cancel_futures=True)
-        yield _read_alone(paths[i], as_of, timeout)
+        yield _read_alone(paths[i], as_of, timeout, lang)
         i += 1
 
 
-def _read_alone(path: Path, as_of: date, timeout: int) -> tuple[str, Any]:
+def _read_alone(path: Path, as_of: date, timeout: int, lang: str = "fr") -> tuple[str, Any]:
     """A file whose reading killed its worker, read again alone and without python-calamine."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(1)
     try:
-        return _result(pool.submit(_read_one, path, as_of, timeout, True), path)
+        return _result(pool.submit(_read_one, path, as_of, timeout, True, lang), path)
     except BrokenProcessPool:
         return "pac", ("read.aborted", {"path": str(path), "mib": str(MEMORY_MIB)})
     finally:
@@ -301,7 +303,8 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
-def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool = False) -> tuple[str, Any]:
+def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool = False,
+              lang: str = "fr") -> tuple[str, Any]:
     """Analyse one file within a time limit; the outcome travels between processes as plain data.
     It runs in a worker process that is bounded already (or a thread where processes cannot be
     forked), so it reads in that process."""
@@ -313,7 +316,7 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool 
     if alarm:
         signal.alarm(timeout)
     try:
-        return "ok", analyze(path, as_of=as_of, bounded=False, tolerant=tolerant)
+        return "ok", analyze(path, as_of=as_of, lang=lang, bounded=False, tolerant=tolerant)
     except _Timeout:
         return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
     except Exception as exc:

@@ -43,6 +43,13 @@ CODES: dict[str, Code] = {c.code: c for c in (
            "“{value}” is ambiguous ({column}): day and month swapped? Ignored."),
          T("Une date au format américain mm/jj/aaaa : pac-excel ne devine pas.",
            "A US-style mm/dd/yyyy date: pac-excel does not guess.")),
+    Code("unknown_value", WARNING,
+         T("« {value} » n’est pas une valeur connue ({column}) : gardée telle quelle ; valeurs attendues : {expected}.",
+           "“{value}” is not a known value ({column}): kept as typed; expected: {expected}."),
+         T("Un statut que pac-excel ne reconnaît pas : l’action n’est comptée ni terminée ni en retard. Choisir une "
+           "valeur de la liste.",
+           "A status pac-excel does not recognise: the action counts as neither done nor late. Pick a value from "
+           "the list.")),
     Code("error_value", ERROR,
          T("La cellule contient l’erreur {value} : elle n’est comptée nulle part.",
            "The cell holds the error {value}: it is counted nowhere."),

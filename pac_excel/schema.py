@@ -113,6 +113,7 @@ class ListDef:
     values: tuple[tuple[str, Text], ...]
     editable: bool = False  # users may add or change entries
     size: int = 0  # cells reserved (editable lists); 0 = exactly the values
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key → other words people type for it
 
     def labels(self, lang: str) -> list[str]:
         return [t(lang) for _, t in self.values]
@@ -121,12 +122,16 @@ class ListDef:
         return dict(self.values)[value_key](lang)
 
     def key_of(self, label: str) -> str | None:
-        """The stable key of a label typed in either language (case, accents, spaces folded)."""
-        return self._keys.get(normalize_label(label))
+        """The stable key of a label typed in either language or one of its synonyms: case,
+        accents, spaces, gender and number folded ("Terminées" is "Terminé")."""
+        return self._keys.get(fold_value(label))
 
     @cached_property
     def _keys(self) -> dict[str, str]:
-        return {normalize_label(t(lang)): key for key, t in self.values for lang in LANGS}
+        keys = {fold_value(t(lang)): key for key, t in self.values for lang in LANGS}
+        for key, words in self.synonyms:
+            keys.update({fold_value(w): key for w in words})
+        return keys
 
     @property
     def cells(self) -> int:
@@ -164,6 +169,19 @@ def normalize_label(text: str) -> str:
     return " ".join(text.split())
 
 
+def fold_value(text: str) -> str:
+    """A list value folded for matching: normalize_label, then each word without a plural "s"
+    and a feminine "e" after é ("terminées", "Terminée" and "terminé" fold alike)."""
+    words = []
+    for w in normalize_label(text).rstrip(" .!").split():
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        if w.endswith("ee"):
+            w = w[:-1]
+        words.append(w)
+    return " ".join(words)
+
+
 T = Text
 
 # --------------------------------------------------------------------------------------------
@@ -180,6 +198,18 @@ STATUS = ListDef(
         ("postponed", T("Reporté", "Postponed")),
         ("cancelled", T("Abandonné", "Cancelled")),
     ),
+    synonyms=(
+        ("todo", ("a realiser", "a lancer", "a venir", "a demarrer", "prevu", "planifie", "non commence",
+                  "non demarre", "pas commence", "pas demarre", "nouveau", "todo", "to-do", "not started", "planned",
+                  "open", "new", "pending")),
+        ("in_progress", ("en cours de realisation", "demarre", "commence", "lance", "en progression", "ongoing",
+                         "started", "underway", "wip", "doing")),
+        ("done", ("realise", "fait", "faite", "ok", "cloture", "clos", "close", "fini", "acheve", "effectue", "valide",
+                  "livre", "completed", "complete", "finished", "closed", "achieved", "delivered")),
+        ("postponed", ("decale", "differe", "repousse", "en attente", "suspendu", "en pause", "gele", "delayed",
+                       "deferred", "on hold", "waiting", "paused", "rescheduled")),
+        ("cancelled", ("annule", "supprime", "stoppe", "arrete", "canceled", "abandoned", "dropped", "stopped")),
+    ),
 )
 #: Statuses that close an action: a closed action is never late.
 CLOSED_STATUSES = ("done", "cancelled")
@@ -193,6 +223,13 @@ CATEGORY = ListDef(
         ("loyalty", T("Fidélisation", "Loyalty")),
         ("offer", T("Offre", "Offer")),
         ("organisation", T("Organisation", "Organisation")),
+    ),
+    synonyms=(
+        ("prospecting", ("prospection commerciale", "acquisition", "conquete", "lead generation", "business development")),
+        ("communication", ("marketing", "publicite", "advertising", "promotion")),
+        ("loyalty", ("retention", "relation client", "customer retention", "fidelite")),
+        ("offer", ("offre commerciale", "produit", "product", "offering")),
+        ("organisation", ("organization", "organisation commerciale", "sales organisation", "sales organization")),
     ),
 )
 

@@ -332,7 +332,7 @@ def test_analyze_json_contract(corpus, tmp_path):
     a = d["actions"][0]
     assert set(a) == {"sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
                       "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late",
-                      "progress"}
+                      "progress", "status_key", "category_key"}
     assert a["start"] == "2026-01-15" and a["budget_planned"] == 2000
     assert {p["severity"] for p in d["problems"]} <= {"error", "warning"}
     assert all(set(p) == {"severity", "code", "sheet", "cell", "message"} for p in d["problems"])

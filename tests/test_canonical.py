@@ -1,0 +1,96 @@
+"""One plan whatever the language and spelling: statuses and categories typed in French, in
+English or as people actually type them land on the same keys; outputs show the labels of the
+output language; a value that matches nothing stays as typed and is reported at its cell."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from pac_excel import GenerateOptions, PlanData, generate, schema
+from pac_excel.analyze import analyze
+from pac_excel.consolidate import consolidate
+
+AS_OF = date(2026, 11, 16)
+PAST = date(2026, 6, 30)  # every action below ends before AS_OF
+
+#: what people type → the key it must land on (the issue's list, and the labels themselves)
+TYPED = {"Terminée": "done", "Réalisé": "done", "Fait": "done", "OK": "done", "Clôturé": "done",
+         "Completed": "done", "Finished": "done", "Terminé": "done", "Done": "done", "terminées": "done",
+         "Annulé": "cancelled", "Abandonnée": "cancelled", "Cancelled": "cancelled",
+         "En attente": "postponed", "Reporté": "postponed", "On hold": "postponed",
+         "En cours": "in_progress", "In progress": "in_progress", "À faire": "todo", "To do": "todo"}
+
+
+def trame(path: Path, rows: list[tuple[str, str, str, float, date]], header=("Action", "Qui", "Statut", "Budget",
+                                                                            "Catégorie", "Date fin")) -> Path:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, list(header))
+    for r, (action, status, category, budget, end) in enumerate(rows, 1):
+        ws.write_row(r, 0, [action, "Ann", status, budget, category])
+        ws.write_datetime(r, 5, datetime.combine(end, datetime.min.time()), day)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("text,key", TYPED.items())
+def test_status_as_people_type_it(text, key):
+    assert schema.STATUS.key_of(text) == key
+
+
+def test_finished_actions_are_not_late_and_an_unknown_status_is_reported(tmp_path):
+    """Nine statuses typed as people type them, all past their end date: the finished and
+    cancelled ones are not late, the others are; "Bof" is reported at its cell and counts as
+    neither done nor late (its lateness is unknown, not guessed)."""
+    typed = ["Terminée", "Réalisé", "Fait", "OK", "Clôturé", "Annulé", "Abandonnée", "Completed", "Finished",
+             "En attente", "Bof"]
+    rows = [(f"A{i}", s, "Prospection", 100.0, PAST) for i, s in enumerate(typed)]
+    a = analyze(trame(tmp_path / "plan.xlsx", rows), as_of=AS_OF)
+    keys = [TYPED.get(s) for s in typed]
+    closed = sum(k in schema.CLOSED_STATUSES for k in keys)
+    assert a.totals()["done"] == sum(k == "done" for k in keys)
+    assert a.totals()["late"] == sum(1 for k in keys if k is not None and k not in schema.CLOSED_STATUSES)
+    assert closed == 9 and [x.late for x in a.actions][-1] is None
+    unknown = [(p.cell, p.params["value"]) for p in a.problems if p.code == "unknown_value"]
+    assert unknown == [(f"C{len(typed) + 1}", "Bof")]
+    assert a.actions[-1].status == "Bof"  # kept as typed
+
+
+def test_labels_follow_the_output_language(tmp_path):
+    rows = [("A", "Terminée", "Fidélisation", 10.0, PAST), ("B", "in progress", "Loyalty", 20.0, PAST)]
+    path = trame(tmp_path / "plan.xlsx", rows)
+    fr, en = analyze(path, as_of=AS_OF), analyze(path, as_of=AS_OF, lang="en")
+    assert [(x.status, x.category) for x in fr.actions] == [("Terminé", "Fidélisation"), ("En cours", "Fidélisation")]
+    assert [(x.status, x.category) for x in en.actions] == [("Done", "Loyalty"), ("In progress", "Loyalty")]
+    assert en.to_dict()["actions"][0]["status_key"] == "done" and en.group("category") == {
+        "Loyalty": {"actions": 2, "budget_planned": 30.0, "budget_actual": None}}
+
+
+def test_a_french_and_an_english_plan_consolidate_onto_the_same_keys(tmp_path):
+    """Our own template generated in French and in English, filled with the same categories
+    and statuses, each picked from its workbook's dropdown (so in its language): one group per
+    category and per status, in the output language."""
+    folder = tmp_path / "teams"
+    folder.mkdir()
+    picked = [("prospecting", "done"), ("loyalty", "in_progress"), ("prospecting", "cancelled")]
+    for lang in ("fr", "en"):
+        actions = [dict(action=f"Action {i}", owner="Ann", category=schema.CATEGORY.label(cat, lang),
+                        status=schema.STATUS.label(st, lang), budget_planned=100.0 * (i + 1), objective="OBJ-1",
+                        start=date(2026, 1, 5), end=date(2026, 3, 1)) for i, (cat, st) in enumerate(picked)]
+        generate(folder / f"{lang}.xlsx", GenerateOptions(lang=lang, team=f"Équipe {lang}", year=2026),
+                 PlanData(actions=actions))
+    for lang in ("fr", "en"):
+        res = consolidate([folder], as_of=AS_OF, jobs=1, lang=lang)
+        by_category = res.group("category")
+        want = {schema.CATEGORY.label(k, lang) for k in ("prospecting", "loyalty")}
+        assert set(by_category) == want
+        prospecting = by_category[schema.CATEGORY.label("prospecting", lang)]
+        assert prospecting["actions"] == 4  # two per plan
+        assert prospecting["budget_planned"] == math.fsum([100.0, 300.0] * 2)
+        assert set(res.group("status")) == {schema.STATUS.label(k, lang) for k in ("done", "in_progress", "cancelled")}
