@@ -15,7 +15,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import compute, schema
+from . import aggregate, compute, schema
 from .a1 import MAX_CELL_TEXT, a1, cell_text
 from .i18n import money
 from .problems import Problem
@@ -110,32 +110,12 @@ class Analysis:
     header_row: int = 0  # 1-based row of the action table's header
     ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
 
-    # ---------------------------------------------------------------- figures
-    def _sum(self, key: str, actions: list[Action] | None = None) -> float | None:
-        if key not in self.columns:
-            return None  # an absent column is unknown, not 0
-        vals = [getattr(a, key) for a in (self.actions if actions is None else actions)]
-        return _cents(math.fsum(v for v in vals if v is not None))
-
+    # ---------------------------------------------------------------- figures (aggregate.py)
     def totals(self) -> dict[str, Any]:
-        bp, ba = self._sum("budget_planned"), self._sum("budget_actual")
-        variance = None
-        if "budget_planned" in self.columns and "budget_actual" in self.columns:
-            variance = _cents(math.fsum(a.budget_variance for a in self.actions if a.budget_variance is not None))
-        return {
-            "actions": len(self.actions),
-            "budget_planned": bp, "budget_actual": ba, "budget_variance": variance,
-            "revenue_expected": self._sum("revenue_expected"), "revenue_actual": self._sum("revenue_actual"),
-            "late": sum(1 for a in self.actions if a.late),
-            "done": sum(1 for a in self.actions if a.status_key == "done"),
-        }
+        return aggregate.totals(self.actions, self.columns)
 
     def group(self, key: str) -> dict[str, dict[str, Any]]:
-        out: dict[str, list[Action]] = {}
-        for a in self.actions:
-            out.setdefault(getattr(a, key), []).append(a)
-        return {name: {"actions": len(rows), "budget_planned": self._sum("budget_planned", rows),
-                       "budget_actual": self._sum("budget_actual", rows)} for name, rows in out.items()}
+        return aggregate.group(self.actions, self.columns, key)
 
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
@@ -204,11 +184,6 @@ _DATE_FIELDS = {f.name for f in fields(Action) if str(f.type).startswith("date")
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def _cents(v: float) -> float:
-    """An amount rounded to the cent (sums of floats drift by 1e-12)."""
-    return round(v, 2) + 0.0
 
 
 # ------------------------------------------------------------------------------------ analysis
@@ -625,7 +600,7 @@ def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> N
             sums = []
             for rows in (t.block, t.before):
                 vals = [parse_number(r.values.get(key))[0] for r in rows]
-                sums.append(_cents(math.fsum(v for v in vals if v is not None)))
+                sums.append(aggregate.cents(math.fsum(v for v in vals if v is not None)))
             if not any(abs(stated - s) < 0.005 for s in sums):
                 expected = sums[0] if is_subtotal_label(t.label) else sums[1]
                 problems.append(Problem("total_mismatch", table.sheet.name, table.cell(t.index, key),

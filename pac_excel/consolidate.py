@@ -9,7 +9,6 @@ files' totals.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import aggregate
 from .analyze import Action, Analysis, Kpi, analyze
 from .errors import PacError
 from .problems import Problem
@@ -98,19 +98,13 @@ class Consolidation:
                 out.append(p)
         return out
 
+    def columns(self) -> set[str]:
+        """The action columns of any consolidated plan: an amount no plan has stays null."""
+        return set().union(*(f.analysis.columns for f in self.ok))  # type: ignore[union-attr]
+
     def totals(self) -> dict[str, Any]:
-        """The sum of the files' totals; an amount no file has stays null."""
-        keys = ("actions", "budget_planned", "budget_actual", "budget_variance", "revenue_expected",
-                "revenue_actual", "late", "done")
-        per_file = [f.analysis.totals() for f in self.ok]  # type: ignore[union-attr]
-        out: dict[str, Any] = {}
-        for k in keys:
-            vals = [t[k] for t in per_file if t[k] is not None]
-            if k in ("actions", "late", "done"):
-                out[k] = sum(vals)
-            else:
-                out[k] = round(math.fsum(vals), 2) + 0.0 if vals else None
-        return out
+        """The sum of the files' totals (aggregate.combine)."""
+        return aggregate.combine([f.analysis.totals() for f in self.ok])  # type: ignore[union-attr]
 
     def by_team(self) -> dict[str, dict[str, Any]]:
         out = {}
@@ -121,17 +115,7 @@ class Consolidation:
         return out
 
     def group(self, key: str) -> dict[str, dict[str, Any]]:
-        acc: dict[str, dict[str, Any]] = {}
-        for f, a in self.actions():
-            g = acc.setdefault(getattr(a, key), {"actions": 0, "budget_planned": [], "budget_actual": []})
-            g["actions"] += 1
-            for k in ("budget_planned", "budget_actual"):
-                if getattr(a, k) is not None:
-                    g[k].append(getattr(a, k))
-        return {name: {"actions": g["actions"],
-                       "budget_planned": round(math.fsum(g["budget_planned"]), 2) + 0.0,
-                       "budget_actual": round(math.fsum(g["budget_actual"]), 2) + 0.0}
-                for name, g in acc.items()}
+        return aggregate.group((a for _, a in self.actions()), self.columns(), key)
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         problems = []

@@ -326,8 +326,8 @@ def test_analyze_json_contract(corpus, tmp_path):
     assert set(d) == {"source", "template", "as_of", "totals", "by_owner", "by_category", "by_status",
                       "by_objective", "actions", "kpis", "problems"}
     assert d["as_of"] == "2026-11-16" and d["template"] is None
-    assert set(d["totals"]) == {"actions", "budget_planned", "budget_actual", "budget_variance", "revenue_expected",
-                                "revenue_actual", "late", "done"}
+    assert set(d["totals"]) == {"actions", "budget_planned", "budget_actual", "budget_variance", "budget_unspent",
+                                "revenue_expected", "revenue_actual", "late", "done"}
     assert d["totals"]["budget_actual"] is None
     a = d["actions"][0]
     assert set(a) == {"sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",

@@ -240,6 +240,8 @@ def test_dashboard_totals_follow_the_typed_plan(recalculated, lang):
     assert t[tx("kpi.budget_planned", lang)] == approx(s(typed, "budget_planned"))
     assert t[tx("kpi.budget_actual", lang)] == approx(s(typed, "budget_actual"))
     assert t[tx("kpi.budget_variance", lang)] == approx(s(exp, "budget_variance"))
+    unspent = s([r for r in typed if not num(r.get("budget_actual"))], "budget_planned")
+    assert unspent > 0 and t[tx("kpi.budget_unspent", lang)] == approx(unspent)
     assert t[tx("kpi.revenue_expected", lang)] == approx(s(typed, "revenue_expected"))
     assert t[tx("kpi.revenue_actual", lang)] == approx(s(typed, "revenue_actual"))
     assert t[tx("kpi.roi", lang)] == approx((s(typed, "revenue_actual") - s(typed, "budget_actual"))

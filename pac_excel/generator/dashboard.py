@@ -61,6 +61,8 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
         ("kpi.budget_planned", f"=SUM({col('budget_planned')})", Kind.MONEY, planned),
         ("kpi.budget_actual", f"=SUM({col('budget_actual')})", Kind.MONEY, actual),
         ("kpi.budget_variance", f"=SUM({col('budget_variance')})", Kind.MONEY, _sum(rows, "budget_variance")),
+        ("kpi.budget_unspent", f'=SUMIFS({col("budget_planned")},{col("budget_actual")},"=")', Kind.MONEY,
+         _sum([r for r in rows if not _num(r.get("budget_actual"))], "budget_planned")),
         ("kpi.revenue_expected", f"=SUM({col('revenue_expected')})", Kind.MONEY, _sum(rows, "revenue_expected")),
         ("kpi.revenue_actual", f"=SUM({col('revenue_actual')})", Kind.MONEY, rev_actual),
         ("kpi.roi", f'=IF(SUM({col("budget_actual")})=0,"",(SUM({col("revenue_actual")})-SUM({col("budget_actual")}))'

@@ -4,6 +4,7 @@
 TOTAL_FIGURES = (
     ("kpi.actions", "actions", "n"), ("kpi.done", "done", "n"), ("kpi.late", "late", "n"),
     ("kpi.budget_planned", "budget_planned", "m"), ("kpi.budget_actual", "budget_actual", "m"),
-    ("kpi.budget_variance", "budget_variance", "m"), ("kpi.revenue_expected", "revenue_expected", "m"),
+    ("kpi.budget_variance", "budget_variance", "m"), ("kpi.budget_unspent", "budget_unspent", "m"),
+    ("kpi.revenue_expected", "revenue_expected", "m"),
     ("kpi.revenue_actual", "revenue_actual", "m"),
 )
