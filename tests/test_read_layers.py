@@ -18,9 +18,9 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from pac_excel.analyze import analyze
+from pac_excel.analysis import analyze
 from pac_excel.cli import main
-from pac_excel.consolidate import consolidate
+from pac_excel.consolidation import consolidate
 from pac_excel.read import bounded
 from pac_excel.read.workbook import PlanReadError, open_workbook
 
@@ -160,7 +160,7 @@ def _big_plan(path: Path, rows: int) -> Path:
 _TIGHT = """
 import json, sys
 from datetime import date
-from pac_excel.analyze import analyze
+from pac_excel.analysis import analyze
 from pac_excel.read import bounded
 from pac_excel.read.workbook import PlanReadError
 

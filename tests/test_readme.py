@@ -41,3 +41,22 @@ def test_every_problem_code_is_documented_and_only_those():
 
     documented = set(re.findall(r"^\| `([a-z_]+)` \| (?:error|warning) \|", README, re.M))
     assert documented == set(CODES)
+
+
+def test_readme_python_example_runs(tmp_path):
+    """The README's Python block, run as written (from a folder holding a copy of samples/), and
+    its one stated figure checked against the sample's data file."""
+    import shutil
+    import subprocess
+    import sys
+    import tomllib
+
+    block = README.split("### From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    code = block.replace('plan.totals()["budget_planned"]', 'print(plan.totals()["budget_planned"])')
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    data = tomllib.loads((ROOT / "samples" / "formation_rh.toml").read_text(encoding="utf-8"))
+    planned = sum(a["budget_planned"] for a in data["actions"] if "budget_planned" in a)
+    stated = float(re.search(r'plan\.totals\(\)\["budget_planned"\]\s+# ([\d.]+)', block)[1])
+    assert float(r.stdout.split()[0]) == stated == planned

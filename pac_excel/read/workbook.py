@@ -45,6 +45,11 @@ class PlanReadError(PacError):
 
     exit_code = 1
 
+    @property
+    def code(self) -> str:
+        """The rejection code (closed list: REJECT_CODES), what a script branches on."""
+        return rejection_code(self.key)
+
 
 #: why a file cannot be read → code (closed list, documented in the README)
 REJECT_CODES = {

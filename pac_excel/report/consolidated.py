@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import schema
 from ..a1 import MAX_CELL_TEXT, cell_text
-from ..consolidate import Consolidation
+from ..consolidation import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
 from . import TOTAL_FIGURES

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from ..analyze import ACTION_JSON_KEYS, Analysis
+from ..analysis import ACTION_JSON_KEYS, Analysis
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from ..analyze import Analysis
+from ..analysis import Analysis
 
 
 def _dump(value: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..analyze import Analysis
+from ..analysis import Analysis
 from ..i18n import money, tx
 from . import TOTAL_FIGURES
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..a1 import cell_text
-from ..analyze import Analysis
+from ..analysis import Analysis
 from ..fileio import atomic_output
 from ..i18n import tx
 from . import TOTAL_FIGURES

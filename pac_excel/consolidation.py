@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import aggregate
-from .analyze import Action, Analysis, Kpi, analyze
+from .analysis import Action, Analysis, Kpi, analyze
 from .errors import PacError
 from .problems import Problem
 from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, rebuild
@@ -97,6 +97,14 @@ class Consolidation:
                 p.file = str(f.path)
                 out.append(p)
         return out
+
+    def actions_frame(self) -> Any:
+        """Every consolidated action with its team and source file (dtypes as Analysis.actions_frame)."""
+        from .analysis import records_frame
+
+        pairs = list(self.actions())
+        return records_frame([a for _, a in pairs], Action, {"team": [f.team for f, _ in pairs],
+                                                               "source": [str(f.path) for f, _ in pairs]})
 
     def columns(self) -> set[str]:
         """The action columns of any consolidated plan: an amount no plan has stays null."""

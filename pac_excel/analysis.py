@@ -156,16 +156,39 @@ class Analysis:
         }
 
     def actions_frame(self) -> Any:
-        import pandas as pd
-
-        return pd.DataFrame([a.to_dict() for a in self.actions], columns=list(ACTION_JSON_KEYS))
+        """Every field of every action, one row each, with real dtypes: dates datetime64,
+        amounts and figures float64, ``late`` nullable boolean, list values categorical."""
+        return records_frame(self.actions, Action)
 
     def kpis_frame(self) -> Any:
-        import pandas as pd
+        return records_frame(self.kpis, Kpi)
 
-        return pd.DataFrame([k.to_dict() for k in self.kpis],
-                            columns=["name", "type", "direction", "initial", "target", "latest", "attainment"])
 
+
+_CATEGORICAL = ("status", "category", "status_key", "category_key", "type", "direction")
+
+
+def records_frame(records: list[Any], kind: type, extra: dict[str, list[Any]] | None = None) -> Any:
+    """A DataFrame of dataclass records (``extra`` columns first), dtypes from the field types."""
+    import pandas as pd
+
+    columns: dict[str, Any] = dict(extra or {})
+    for f in fields(kind):
+        values = list(map(attrgetter(f.name), records))
+        spec = str(f.type)
+        if spec.startswith("date"):
+            columns[f.name] = pd.to_datetime(pd.Series(values, dtype="object"))
+        elif spec.startswith("float"):
+            columns[f.name] = pd.Series(values, dtype="float64")
+        elif spec.startswith("bool"):
+            columns[f.name] = pd.Series(values, dtype="boolean")
+        elif spec == "int":
+            columns[f.name] = pd.Series(values, dtype="int64")
+        elif f.name in _CATEGORICAL:
+            columns[f.name] = pd.Series(values, dtype="category")
+        else:
+            columns[f.name] = pd.Series(values, dtype="object")
+    return pd.DataFrame(columns)
 
 
 def localize(actions: list[Action], lang: str) -> None:
