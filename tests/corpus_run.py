@@ -30,8 +30,8 @@ def _alarm(signum, frame):
 
 
 def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
-    """Rows holding anything below the header, read independently of the analyzer (calamine's
-    own rows; xlrd's for .xls, which the analyzer reads with xlrd: calamine can panic on a damaged one)."""
+    """Rows holding anything (outside computed columns) below the header, read independently of
+    the analyzer (calamine's own rows; xlrd's for .xls)."""
     if path.lower().endswith(".xls"):
         import io
 
@@ -43,7 +43,13 @@ def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
         import python_calamine as pc
 
         rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return sum(1 for row in rows[header_row:] if any(v not in ("", None) for v in row))
+    # the computed columns of our own templates (by their header labels) hold formula results, not inputs
+    from pac_excel import schema
+
+    computed = {c.label(lang) for c in schema.ACTIONS.columns if c.computed for lang in schema.LANGS}
+    header = rows[header_row - 1] if 0 < header_row <= len(rows) else []
+    skip = {i for i, v in enumerate(header) if isinstance(v, str) and v.strip() in computed}
+    return sum(1 for row in rows[header_row:] if any(v not in ("", None) for i, v in enumerate(row) if i not in skip))
 
 
 def peak_rss_mib() -> float:

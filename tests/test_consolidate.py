@@ -115,8 +115,15 @@ def test_every_file_is_accounted_for(folder):
     assert got == EXPECTED_STATUS  # readme.txt ignored, archives/ not scanned without -r
     dup = next(f for f in res.files if f.code == "duplicate")
     assert "lyon.xlsx" in dup.reason_text("fr") and "lyon (1)" not in dup.reason_text("fr")
+    from corpus_run import non_blank_rows_after
+
     for f in res.files:
         rows = f.rows()
+        if f.status == "ok":  # rows holding anything below the header, counted by another reader
+            sheet = f.analysis.actions[0].sheet
+            assert rows["detected"] == non_blank_rows_after(str(f.path), sheet, f.analysis.header_row), f.path.name
+        else:
+            assert rows["detected"] == 0
         assert rows["detected"] == rows["consolidated"] + rows["ignored"] + rows["rejected"], f.path.name
         if f.status == "rejected":
             assert f.reason_text("fr") and str(f.path) in f.reason_text("fr")

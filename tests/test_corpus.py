@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus import CASES
+from pac_excel.problems import CODES
 from gnumeric import convert as gnumeric_convert
 from libreoffice import convert
 
@@ -72,6 +73,9 @@ def _matches(case, got) -> list[str]:
     missing = case.codes - set(got["codes"])
     if missing:
         diffs.append(f"problem codes missing: {sorted(missing)}")
+    unexpected = {c for c in got["codes"] if CODES[c].severity == "error"} - case.codes
+    if unexpected:  # an error nobody asked for is a wrong reading, not noise
+        diffs.append(f"unexpected error codes: {sorted(unexpected)}")
     f = case.figures
     tot = got["totals"]
     for key in ("actions", "budget_planned", "late", "done"):

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import LANGS, TEMPLATES, make, resolve_name, table_cells, zip_text
 from pac_excel import GenerateOptions, PlanData, generate, schema
-from pac_excel.errors import OutputExistsError, UsageError
+from pac_excel.errors import OutputExistsError, UsageError, WriteError
 from pac_excel.templates import get_template
 
 CASES = [(t, lang) for t in TEMPLATES for lang in LANGS]
@@ -181,7 +181,9 @@ def test_text_from_content_is_written_as_text_never_as_formula(tmp_path):
     assert rows[0][headers.index("Qui")].data_type == "s"
     strat = wb[schema.sheet_name("strategy", "fr")]
     assert strat["B4"].data_type == "s" and strat["B4"].value.startswith("=HYPERLINK")
-    assert not ws._hyperlinks
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:  # no link anywhere in the package, whatever openpyxl shows
+        parts = [z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))]
+    assert not any(b"<hyperlink " in p or b"/relationships/hyperlink" in p for p in parts)
 
 
 def test_same_inputs_give_the_same_bytes(tmp_path):
@@ -213,9 +215,9 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(gen, "_write", boom)
-    with pytest.raises(Exception) as err:
+    with pytest.raises(WriteError) as err:
         generate(tmp_path / "plan.xlsx", GenerateOptions())
-    assert "disk full" in str(err.value)
+    assert err.value.key == "err.write" and "disk full" in str(err.value)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -261,3 +263,33 @@ def test_company_team_year_reach_the_strategy_sheet(tmp_path):
     assert rev["D5"].value == 2027
     plan = wb[schema.sheet_name("planning", "fr")]
     assert plan["G5"].value == datetime(2027, 1, 1) and plan["R5"].value == datetime(2027, 12, 1)
+
+
+def test_the_formula_cache_relies_on_xlsxwriter_as_it_is(tmp_path, monkeypatch):
+    """Generation wraps one private xlsxwriter method (Worksheet._prepare_formula) to prepare
+    each distinct formula once. If xlsxwriter renames it or changes its signature this fails
+    loudly (the wrapper itself would silently stop caching); the bytes are the same with and
+    without the cache, and the cache is really hit."""
+    import inspect
+
+    import xlsxwriter.worksheet
+
+    import pac_excel.generator.book as book
+
+    prepare = xlsxwriter.worksheet.Worksheet._prepare_formula
+    assert list(inspect.signature(prepare).parameters)[:3] == ["self", "formula", "expand_future_functions"]
+    calls: list[str] = []
+
+    def counting(self, formula, expand_future_functions=False):
+        calls.append(formula)
+        return prepare(self, formula, expand_future_functions)
+
+    monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "_prepare_formula", counting)
+    opts = dict(year=2026, created=datetime(2026, 1, 1), actions=200, force=True)
+    cached = generate(tmp_path / "cached.xlsx", GenerateOptions(**opts)).read_bytes()
+    with_cache = len(calls)
+    calls.clear()
+    monkeypatch.setattr(book, "memoize_formulas", lambda ws: ws)
+    plain = generate(tmp_path / "plain.xlsx", GenerateOptions(**opts)).read_bytes()
+    assert cached == plain
+    assert len(set(calls)) <= with_cache < len(calls) // 2  # each distinct formula prepared once per sheet
