@@ -18,7 +18,7 @@ from typing import Any
 from . import aggregate, compute, schema
 from .a1 import MAX_CELL_TEXT, a1, cell_text
 from .i18n import money
-from .problems import Problem
+from .problems import Problem, Report
 from .read.tables import FoundTable, RowValues, find_table, is_subtotal_label
 from .read.values import as_text, parse_date, parse_number
 from .read.workbook import PlanReadError, Workbook, open_workbook
@@ -118,7 +118,11 @@ class Analysis:
         return aggregate.group(self.actions, self.columns, key)
 
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return self.report.errors
+
+    @property
+    def report(self) -> Report:
+        return Report(self.problems)
 
     def localize(self, lang: str) -> None:
         """Recognised statuses and categories as the labels of ``lang`` (a French and an English

@@ -181,13 +181,13 @@ def _render_job(result: Any, out: Any, lang: str, fmt: str, terminal: bool, widt
         if fmt == "json":
             import json
 
-            out.write(json.dumps({"source": result.source, "problems": [p.to_dict(lang) for p in result.problems]},
-                                 ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps({"source": result.source, **result.report.to_dict(lang)}, ensure_ascii=False,
+                                 indent=2) + "\n")
         else:
             from .report.text import render
 
             render(result, lang, out, problems_only=True, terminal=terminal, width=width)
-        return 1 if result.errors() else 0
+        return 0 if result.report.valid else 1
     if output is not None:
         from .i18n import tx
         from .report.workbook import write_report

@@ -19,8 +19,8 @@ from typing import Any
 from . import aggregate
 from .analysis import Action, Analysis, Kpi, analyze
 from .errors import PacError
-from .problems import Problem
-from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, rebuild
+from .problems import Problem, Report
+from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, read_failure, rebuild
 from .read.workbook import REJECT_CODES, SUPPORTED, rejection_code  # noqa: F401 (REJECT_CODES: re-exported)
 
 LOCK_PREFIXES = ("~$", ".~lock.")
@@ -90,13 +90,14 @@ class Consolidation:
             for k in f.analysis.kpis:  # type: ignore[union-attr]
                 yield f, k
 
+    @property
+    def report(self) -> Report:
+        """Every problem of the run: its own (team name clashes), then each file's, naming the file."""
+        files = [Report.of_file(str(f.path), f.analysis.problems) for f in self.ok]  # type: ignore[union-attr]
+        return Report(list(self.problems)).merge(*files)
+
     def all_problems(self) -> list[Problem]:
-        out = list(self.problems)
-        for f in self.ok:
-            for p in f.analysis.problems:  # type: ignore[union-attr]
-                p.file = str(f.path)
-                out.append(p)
-        return out
+        return self.report.problems
 
     def actions_frame(self) -> Any:
         """Every consolidated action with its team and source file (dtypes as Analysis.actions_frame)."""
@@ -269,7 +270,7 @@ def _read_alone(path: Path, as_of: date, timeout: int, lang: str = "fr") -> tupl
     try:
         return _result(pool.submit(_read_one, path, as_of, timeout, True, lang), path)
     except BrokenProcessPool:
-        return "pac", ("read.aborted", {"path": str(path), "mib": str(MEMORY_MIB)})
+        return read_failure("read.aborted", path=path, mib=MEMORY_MIB)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -310,7 +311,7 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool 
     try:
         return "ok", analyze(path, as_of=as_of, lang=lang, bounded=False, tolerant=tolerant)
     except _Timeout:
-        return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
+        return read_failure("read.timeout", path=path, seconds=timeout)
     except Exception as exc:
         return outcome_of(path, exc)  # a hostile file must never take the batch down
     finally:

@@ -1,5 +1,7 @@
-"""The few exceptions for work that cannot continue. Everything a person should fix in a plan
-will be a Problem (data), not an exception.
+"""The exceptions for work that cannot continue, all here. Everything a person should fix in a
+plan is a Problem (data, problems.py), not an exception. The readers also raise a few internal
+signals that never leave them (guard.Refusal, sniff.NotSpreadsheet, the tolerant readers' cell
+limits): each becomes one of these before it reaches a caller.
 
 An error carries a message key and its parameters: ``str(err)`` is French, and
 ``err.message("en")`` English, so the CLI speaks the user's language.
@@ -47,3 +49,39 @@ class TemplateError(PacError, ValueError):
 
 class WriteError(PacError, OSError):
     """The output could not be written (disk full, permissions…)."""
+
+
+class PlanReadError(PacError):
+    """The file cannot be read as a plan (unreadable, encrypted, no action table…)."""
+
+    exit_code = 1
+
+    @property
+    def code(self) -> str:
+        """The rejection code (closed list: REJECT_CODES), what a script branches on."""
+        return rejection_code(self.key)
+
+
+#: why a file cannot be read → code (closed list, documented in the README)
+REJECT_CODES = {
+    "read.password": "encrypted",
+    "read.no_table": "no_action_table",
+    "read.format": "unsupported_format",
+    "read.missing": "missing",
+    "read.empty": "empty",
+    "read.truncated": "truncated",
+    "read.not_spreadsheet": "not_a_spreadsheet",
+    "read.unreadable": "unreadable",
+    "read.bomb": "zip_bomb",
+    "read.unsafe": "unsafe_content",
+    "read.timeout": "timeout",
+    "read.too_large": "too_large",
+    "read.aborted": "aborted",
+    "read.too_many_cells": "too_large",
+    "read.too_many_cells_any": "too_large",
+}
+
+
+def rejection_code(key: str) -> str:
+    """The code of a reading failure, from the closed list (REJECT_CODES)."""
+    return REJECT_CODES.get(key, "unreadable")

@@ -6,7 +6,9 @@ the sheet and the A1 cell. Messages are templates in French and English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .schema import Text as T
@@ -154,8 +156,14 @@ CODES: dict[str, Code] = {c.code: c for c in (
 )}
 
 
+_A1 = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
 @dataclass
 class Problem:
+    """One thing a person should fix, where it is: the sheet and the cell (A1, or a range
+    "A1:B2"), read as ``row`` (1-based, as the sheet shows it) and ``column`` (its letter)."""
+
     code: str
     sheet: str | None = None
     cell: str | None = None
@@ -166,6 +174,16 @@ class Problem:
     def severity(self) -> str:
         return CODES[self.code].severity
 
+    @property
+    def row(self) -> int | None:
+        m = _A1.match(self.cell or "")
+        return int(m[2]) if m else None
+
+    @property
+    def column(self) -> str | None:
+        m = _A1.match(self.cell or "")
+        return m[1] if m else None
+
     def message(self, lang: str = "fr") -> str:
         params = {"value": "", "expected": "", "column": "", "a": "", "b": "", "first": ""}
         params.update({k: v for k, v in self.params.items()})
@@ -174,3 +192,38 @@ class Problem:
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {"severity": self.severity, "code": self.code, "sheet": self.sheet, "cell": self.cell,
                 "message": self.message(lang)}
+
+
+@dataclass
+class Report:
+    """The problems of one plan, or of many merged: what the CLI, the renderers and the tests
+    use. ``valid`` when no problem is an error."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def flatten(self, keys: Sequence[str] = ("file", "sheet", "cell", "code")) -> list[list[Any]]:
+        """One list per problem of the attributes named (e.g. row, column, severity, code)."""
+        return [[getattr(p, k) for k in keys] for p in self.problems]
+
+    def merge(self, *others: Report) -> Report:
+        return Report([*self.problems, *(p for o in others for p in o.problems)])
+
+    @classmethod
+    def of_file(cls, path: str, problems: Iterable[Problem]) -> Report:
+        """Problems of one file in a batch, each saying which file (the originals are not changed)."""
+        return cls([replace(p, file=path) for p in problems])
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"valid": self.valid, "problems": [p.to_dict(lang) for p in self.problems]}

@@ -67,3 +67,23 @@ def test_consolidated_totals_are_the_sum_of_the_files(tmp_path):
     assert t["budget_planned"] == parts[0]["budget_planned"] + parts[1]["budget_planned"] == 220.0
     assert t["budget_actual"] == parts[0]["budget_actual"] == 90.0 and parts[1]["budget_actual"] is None
     assert t["budget_unspent"] == 50.0  # the plan without the column knows nothing of what it spent
+
+
+def test_problems_as_data_located_by_row_and_column(tmp_path):
+    """A problem says its sheet, row and column; a report flattens and merges; a consolidation
+    names each problem's file without changing the file's own analysis."""
+    from pac_excel.problems import Report
+
+    folder = tmp_path / "teams"
+    folder.mkdir()
+    plan(folder / "a.xlsx", [("A", "Ann", "2 000 €"), ("B", "Bo", "1,234")], ("Action", "Qui", "Budget prévu"))
+    a = analyze(folder / "a.xlsx", as_of=AS_OF)
+    rep = a.report
+    errors = Report(rep.errors)
+    assert not rep.valid and errors.flatten(["sheet", "row", "column", "code"]) == [["Plan", 3, "C", "ambiguous_number"]]
+    assert {p.code for p in rep.warnings} == {"missing_column"}
+    c = consolidate([folder], as_of=AS_OF, jobs=1)
+    assert Report(c.report.errors).flatten(["file", "row", "code"]) == [[str(folder / "a.xlsx"), 3, "ambiguous_number"]]
+    assert c.files[0].analysis.problems[0].file is None  # merged as copies
+    both = rep.merge(Report(c.report.errors))
+    assert len(both.problems) == len(rep.problems) + 1 and both.to_dict()["valid"] is False

@@ -49,24 +49,32 @@ def limit_process(mib: int = MEMORY_MIB) -> None:
         pass
 
 
+def read_failure(key: str, **params: Any) -> tuple[str, Any]:
+    """The outcome of a file that cannot be read, as plain data."""
+    return "pac", (key, {k: str(v) for k, v in params.items()}, "PlanReadError")
+
+
 def outcome_of(path: Any, exc: BaseException, mib: int = MEMORY_MIB) -> tuple[str, Any]:
     """A reading failure as plain data that can cross a process boundary."""
     if isinstance(exc, MemoryError):
-        return "pac", ("read.too_large", {"path": str(path), "mib": str(mib)})
+        return read_failure("read.too_large", path=path, mib=mib)
     if isinstance(exc, PacError):
-        return "pac", (exc.key, {k: str(v) for k, v in exc.params.items()})
+        return "pac", (exc.key, {k: str(v) for k, v in exc.params.items()}, type(exc).__name__)
     return "crash", f"{type(exc).__name__}: {exc}"
 
 
 def rebuild(outcome: tuple[str, Any], path: Any) -> PacError:
-    """The error a failed outcome stands for: every "read.*" is a PlanReadError."""
-    from .workbook import PlanReadError
+    """The error a failed outcome stands for, of the class it was raised as (errors.py)."""
+    from .. import errors
 
     kind, payload = outcome
     if kind == "pac":
-        key, params = payload
-        return (PlanReadError if key.startswith("read.") else PacError)(key, **params)
-    return PlanReadError("read.unreadable", path=path, detail=str(payload))
+        key, params, *name = payload
+        cls = getattr(errors, name[0], None) if name else None
+        if not (isinstance(cls, type) and issubclass(cls, PacError)):
+            cls = PacError
+        return cls(key, **params)
+    return errors.PlanReadError("read.unreadable", path=path, detail=str(payload))
 
 
 def available() -> bool:
@@ -83,7 +91,7 @@ def run(fn: Callable[..., Any], path: Any, *args: Any, timeout: int = TIMEOUT_S,
     if outcome[0] == "died":
         outcome = _run_once(fn, path, args, {**kwargs, "tolerant": True}, timeout, mib)
         if outcome[0] == "died":
-            outcome = "pac", ("read.aborted", {"path": str(path), "mib": str(mib)})
+            outcome = read_failure("read.aborted", path=path, mib=mib)
     if outcome[0] == "ok":
         return outcome[1]
     raise rebuild(outcome, path)
@@ -100,7 +108,7 @@ def _run_once(fn: Callable[..., Any], path: Any, args: tuple[Any, ...], kwargs: 
     sender.close()
     try:
         if not receiver.poll(timeout):
-            return "pac", ("read.timeout", {"path": str(path), "seconds": str(timeout)})
+            return read_failure("read.timeout", path=path, seconds=timeout)
         try:
             return receiver.recv()
         except (EOFError, OSError):  # the process died before it could answer

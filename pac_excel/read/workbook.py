@@ -24,7 +24,7 @@ from typing import Any
 
 from .. import schema
 from ..a1 import a1, col_index
-from ..errors import PacError
+from ..errors import REJECT_CODES, PlanReadError, rejection_code  # noqa: F401 (re-exported)
 from .package import Layout, Package
 
 OOXML = (".xlsx", ".xlsm")
@@ -40,39 +40,6 @@ SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
 ZIP_ERRORS = (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError)
 
 
-class PlanReadError(PacError):
-    """The file cannot be read as a plan (unreadable, encrypted, no action table…)."""
-
-    exit_code = 1
-
-    @property
-    def code(self) -> str:
-        """The rejection code (closed list: REJECT_CODES), what a script branches on."""
-        return rejection_code(self.key)
-
-
-#: why a file cannot be read → code (closed list, documented in the README)
-REJECT_CODES = {
-    "read.password": "encrypted",
-    "read.no_table": "no_action_table",
-    "read.format": "unsupported_format",
-    "read.missing": "missing",
-    "read.empty": "empty",
-    "read.truncated": "truncated",
-    "read.not_spreadsheet": "not_a_spreadsheet",
-    "read.unreadable": "unreadable",
-    "read.bomb": "zip_bomb",
-    "read.unsafe": "unsafe_content",
-    "read.timeout": "timeout",
-    "read.too_large": "too_large",
-    "read.aborted": "aborted",
-    "read.too_many_cells": "too_large",
-    "read.too_many_cells_any": "too_large",
-}
-
-
-def rejection_code(key: str) -> str:
-    return REJECT_CODES.get(key, "unreadable")
 
 
 # Only the cells that matter are matched: a formula cell ("<c …><f"), an error cell (t="e").
