@@ -18,11 +18,21 @@ from typing import Any
 
 from . import schema
 
-#: the amount columns of an action that are typed in (money, input): summed in every total
-AMOUNTS = tuple(c.key for c in schema.ACTIONS.columns if c.kind is schema.Kind.MONEY and not c.computed)
-#: the figures of a total, in the order every report shows them
-TOTAL_KEYS = ("actions", *AMOUNTS[:2], "budget_variance", "budget_unspent", *AMOUNTS[2:], "late", "done")
 GROUP_AMOUNTS = ("budget_planned", "budget_actual")
+
+
+def amounts() -> tuple[str, ...]:
+    """The amount columns of an action that are typed in (schema: money, input): summed in
+    every total, breakdown and report."""
+    return tuple(c.key for c in schema.ACTIONS.columns if c.totalled)
+
+
+def total_keys() -> tuple[str, ...]:
+    """The figures of a total, in the order every report shows them."""
+    amount = amounts()
+    budget = [k for k in amount if k.startswith("budget_")]
+    return ("actions", *budget, "budget_variance", "budget_unspent", *(k for k in amount if k not in budget),
+            "late", "done")
 
 
 def cents(v: float) -> float:
@@ -40,7 +50,7 @@ def totals(actions: Sequence[Any], columns: set[str]) -> dict[str, Any]:
     """The totals of some actions read from workbooks whose action tables had ``columns``."""
     both = "budget_planned" in columns and "budget_actual" in columns
     out: dict[str, Any] = {"actions": len(actions)}
-    for key in AMOUNTS:
+    for key in amounts():
         out[key] = _sum(actions, key, columns)
     out["budget_variance"] = cents(math.fsum(a.budget_variance for a in actions if a.budget_variance is not None)) \
         if both else None
@@ -49,7 +59,7 @@ def totals(actions: Sequence[Any], columns: set[str]) -> dict[str, Any]:
         if both else None
     out["late"] = sum(1 for a in actions if a.late)
     out["done"] = sum(1 for a in actions if a.status_key == "done")
-    return {k: out[k] for k in TOTAL_KEYS}
+    return {k: out[k] for k in total_keys()}
 
 
 def group(actions: Iterable[Any], columns: set[str], key: str) -> dict[str, dict[str, Any]]:
@@ -65,8 +75,8 @@ def combine(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Totals of several plans: counts added, amounts added over the plans that know them
     (``None`` when none does)."""
     out: dict[str, Any] = {}
-    for key in TOTAL_KEYS:
-        values = [p[key] for p in parts if p[key] is not None]
+    for key in total_keys():
+        values = [p[key] for p in parts if p.get(key) is not None]
         if key in ("actions", "late", "done"):
             out[key] = sum(values)
         else:

@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -24,7 +24,6 @@ from .read.values import as_text, parse_date, parse_number
 from .read.workbook import PlanReadError, Workbook, open_workbook
 from .schema import Kind, normalize_label
 
-AMOUNTS = ("budget_planned", "budget_actual", "revenue_expected", "revenue_actual")
 #: words of an indicator that counts outcomes (the law of numbers applies)
 _OUTCOMES = re.compile(r"\b(rendez-vous|rdv|reponses?|clients?|contrats?|ventes?|signatures?|commandes?|devis signes?|"
                        r"inscriptions?|meetings?|replies|customers?|deals?|orders?|appointments?)\b")
@@ -35,49 +34,56 @@ _VOLUME = re.compile(r"(\d[\d\s\u00a0\u202f]*)\s*(appels?|coups? de fil|e-?mails
 STAGES = {"startup": 3, "growth": 2}
 
 
-#: the keys of an action in the JSON contract, in order
-ACTION_JSON_KEYS = ("sheet", "row", "action", "owner", "category", "status", "objective", "budget_planned",
-                    "budget_actual", "start", "end", "target", "result", "variance", "attainment", "late", "progress",
-                    "status_key", "category_key")
+#: what a column of each kind holds in a record: (annotation, default)
+_FIELD_TYPES = {Kind.TEXT: ("str", ""), Kind.LONG_TEXT: ("str", ""), Kind.CHOICE: ("str", ""),
+                Kind.MONEY: ("float | None", None), Kind.NUMBER: ("float | None", None),
+                Kind.PERCENT: ("float | None", None), Kind.INT: ("float | None", None),
+                Kind.DATE: ("date | None", None), Kind.FLAG: ("bool | None", None)}
+#: the fields every action has besides its columns: where it is, and its list values' keys
+_PLACE = (("sheet", "str"), ("row", "int"))
+_KEYS = ("status_key", "category_key")
+_RECORD_TYPES: dict[int, tuple[schema.TableDef, Any]] = {}
 
 
-@dataclass(slots=True)
-class Action:
-    sheet: str
-    row: int  # 1-based
-    action: str
-    owner: str
-    category: str
-    status: str
-    objective: str
-    budget_planned: float | None
-    budget_actual: float | None
-    revenue_expected: float | None
-    revenue_actual: float | None
-    start: date | None
-    end: date | None
-    target: float | None
-    result: float | None
-    indicator: str = ""
-    steps: str = ""
-    means: str = ""
-    analysis: str = ""
-    progress: float | None = None  # 0–1; 100 % counts as done
-    status_key: str | None = None
-    category_key: str | None = None
-    variance: float | None = None
-    attainment: float | None = None
-    budget_variance: float | None = None
-    roi: float | None = None
-    late: bool | None = None
+def record_columns(tdef: schema.TableDef | None = None) -> tuple[schema.Column, ...]:
+    """The columns of the action table that are fields of its records, in schema order."""
+    return tuple(c for c in (tdef or schema.ACTIONS).columns if c.record)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "action": self.action, "owner": self.owner,
-                "category": self.category, "status": self.status, "objective": self.objective,
-                "budget_planned": self.budget_planned, "budget_actual": self.budget_actual,
-                "start": _iso(self.start), "end": _iso(self.end), "target": self.target, "result": self.result,
-                "variance": self.variance, "attainment": self.attainment, "late": self.late, "progress": self.progress,
-                "status_key": self.status_key, "category_key": self.category_key}
+
+def record_type(tdef: schema.TableDef | None = None) -> Any:
+    """The record type of an action, derived from the schema: ``sheet``, ``row`` (1-based), one
+    field per record column (its key), then ``status_key`` and ``category_key``. Built once per
+    table definition; records are always made by field name."""
+    tdef = tdef or schema.ACTIONS
+    known = _RECORD_TYPES.get(id(tdef))
+    if known is None or known[0] is not tdef:
+        spec: list[Any] = list(_PLACE)
+        spec += [(c.key, _FIELD_TYPES[c.kind][0], field(default=_FIELD_TYPES[c.kind][1])) for c in record_columns(tdef)]
+        spec += [(k, "str | None", field(default=None)) for k in _KEYS]
+        names = tuple(name for name, *_ in spec)
+        get = attrgetter(*names)
+
+        def to_dict(self: Any) -> dict[str, Any]:
+            """The JSON form: every field, dates as YYYY-MM-DD."""
+            return {k: v.isoformat() if isinstance(v, date) else v for k, v in zip(names, get(self))}
+
+        cls = make_dataclass("Action", spec, slots=True, namespace={"to_dict": to_dict, "__module__": __name__})
+        known = _RECORD_TYPES[id(tdef)] = (tdef, cls)
+    return known[1]
+
+
+def fields_of(kind: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def json_keys() -> tuple[str, ...]:
+    """The keys of an action in the JSON contract and the CSV columns, in order."""
+    return fields_of(record_type())
+
+
+Action = record_type()
+#: the keys of an action in the JSON contract (the standard schema's), in order
+ACTION_JSON_KEYS = json_keys()
 
 
 @dataclass(slots=True)
@@ -133,15 +139,18 @@ class Analysis:
     # go as columns, dates as day numbers — 100,000 actions in ≈ 1 s instead of 3.4 s as objects.
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["actions"] = [[None if v is None else v.toordinal() for v in map(attrgetter(name), self.actions)]
-                            if name in _DATE_FIELDS else list(map(attrgetter(name), self.actions))
-                            for name in _FIELDS]
+        names = fields_of(type(self.actions[0])) if self.actions else ()
+        state["actions"] = (names, [[None if v is None else v.toordinal() for v in map(attrgetter(name), self.actions)]
+                                    if name in _DATE_FIELDS else list(map(attrgetter(name), self.actions))
+                                    for name in names])
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        columns = [[None if v is None else date.fromordinal(v) for v in values] if name in _DATE_FIELDS else values
-                   for name, values in zip(_FIELDS, state["actions"])]
-        state["actions"] = list(map(Action, *columns))
+        names, columns = state["actions"]
+        by_name = {name: [None if v is None else date.fromordinal(v) for v in values] if name in _DATE_FIELDS
+                   else values for name, values in zip(names, columns)}
+        kind = record_type()
+        state["actions"] = list(map(kind, *(by_name[name] for name in fields_of(kind)))) if names else []
         self.__dict__.update(state)
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
@@ -162,7 +171,7 @@ class Analysis:
     def actions_frame(self) -> Any:
         """Every field of every action, one row each, with real dtypes: dates datetime64,
         amounts and figures float64, ``late`` nullable boolean, list values categorical."""
-        return records_frame(self.actions, Action)
+        return records_frame(self.actions, record_type())
 
     def kpis_frame(self) -> Any:
         return records_frame(self.kpis, Kpi)
@@ -172,7 +181,7 @@ class Analysis:
 _CATEGORICAL = ("status", "category", "status_key", "category_key", "type", "direction")
 
 
-def records_frame(records: list[Any], kind: type, extra: dict[str, list[Any]] | None = None) -> Any:
+def records_frame(records: list[Any], kind: Any, extra: dict[str, list[Any]] | None = None) -> Any:
     """A DataFrame of dataclass records (``extra`` columns first), dtypes from the field types."""
     import pandas as pd
 
@@ -205,8 +214,7 @@ def localize(actions: list[Action], lang: str) -> None:
             a.category = category[a.category_key]
 
 
-_FIELDS = tuple(f.name for f in fields(Action))
-_DATE_FIELDS = {f.name for f in fields(Action) if str(f.type).startswith("date")}
+_DATE_FIELDS = {c.key for c in schema.ACTIONS.columns if c.kind is Kind.DATE}
 
 
 def _iso(d: date | None) -> str | None:
@@ -392,12 +400,12 @@ def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, p
     return value
 
 
-#: Action attribute ← action column key
-_ACTION_FIELDS = (("action", "action"), ("owner", "owner"), ("category", "category"), ("status", "status"),
-                  ("objective", "objective"), ("budget_planned", "budget_planned"), ("budget_actual", "budget_actual"),
-                  ("revenue_expected", "revenue_expected"), ("revenue_actual", "revenue_actual"), ("start", "start"),
-                  ("end", "end"), ("target", "target"), ("result", "result"), ("indicator", "indicator"),
-                  ("steps", "steps"), ("means", "means"), ("analysis", "variance_analysis"), ("progress", "progress"))
+#: each computed column of the action table → how it is derived from the inputs (compute.py,
+#: the twin of the workbook's formulas); "late" needs the as-of date and is derived apart
+DERIVED = {"variance": (compute.variance, ("target", "result")),
+           "attainment": (compute.attainment, ("target", "result")),
+           "budget_variance": (compute.budget_variance, ("budget_planned", "budget_actual")),
+           "roi": (compute.roi, ("revenue_actual", "budget_actual"))}
 
 
 def _raw_rows(table: FoundTable) -> list[list[Any]] | None:
@@ -436,11 +444,15 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
         sink.clear()
         return value
 
-    fields: list[list[Any]] = []
-    for _attr, key in _ACTION_FIELDS:
-        kind = table.tdef.column(key).kind
+    tdef = table.tdef
+    n = len(index)
+    values: dict[str, list[Any]] = {}  # column key → its values over the rows: records are built by name
+    for col in record_columns(tdef):
+        key, kind = col.key, col.kind
+        if col.computed:
+            continue
         if key not in table.columns:
-            fields.append([""] * len(index) if kind in _TEXT_KINDS else [None] * len(index))
+            values[key] = [""] * n if kind in _TEXT_KINDS else [None] * n
             continue
         raws = _raw_column(table, key, rows)
         if kind in _TEXT_KINDS:
@@ -461,15 +473,14 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
                     for r, v in zip(index, raws)]
         else:
             vals = [slow(r, key, v) for r, v in zip(index, raws)]
-        fields.append(vals)
+        values[key] = vals
     if table.sheet.errors:  # calamine reads an error value as a blank: each one is reported
-        _read_errors(table, index, fields, found)
+        _read_errors(table, index, values, found)
     found.sort(key=lambda f: (f[0], f[1]))
     problems.extend(p for _, _, p in found)
-    f = dict(zip((attr for attr, _ in _ACTION_FIELDS), fields))
+    f = values
     if "progress" in table.columns:  # "100" typed in a % column means 100 %
         f["progress"] = [p / 100 if p is not None and p > 1 else p for p in f["progress"]]
-        fields[[attr for attr, _ in _ACTION_FIELDS].index("progress")] = f["progress"]
     status_keys = _keys_of(schema.STATUS, f["status"])
     category_keys = _keys_of(schema.CATEGORY, f["category"])
     unknown = [i for i, (text, k) in enumerate(zip(f["status"], status_keys)) if text and k is None]
@@ -479,26 +490,25 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
             f["progress"][i] = number / 100 if number > 1 else number
             unknown.remove(i)
     if "progress" in table.columns or "status" in table.columns:  # 100 % is done, whatever the status says
-        fields[[attr for attr, _ in _ACTION_FIELDS].index("progress")] = f["progress"]
         status_keys = [k if k or p is None or p < 1 else "done" for k, p in zip(status_keys, f["progress"])]
-    if "status" in table.columns or "progress" in table.columns:
         closed: list[bool | None] = [k in schema.CLOSED_STATUSES or (p is not None and p >= 1)
                                      for k, p in zip(status_keys, f["progress"])]
         for i in unknown:  # a status nobody recognises: reported, and lateness not guessed
             closed[i] = None
             problems.append(Problem("unknown_value", table.sheet.name, table.cell(index[i], "status"),
-                                    {"value": f["status"][i], "column": table.tdef.column("status").label("fr"),
+                                    {"value": f["status"][i], "column": tdef.column("status").label("fr"),
                                      "expected": ", ".join(schema.STATUS.labels("fr"))}))
     else:  # no status column: an action with a result entered is done
         closed = [r is not None for r in f["result"]]
-    derived = (list(map(compute.variance, f["target"], f["result"])),
-               list(map(compute.attainment, f["target"], f["result"])),
-               list(map(compute.budget_variance, f["budget_planned"], f["budget_actual"])),
-               list(map(compute.roi, f["revenue_actual"], f["budget_actual"])),
-               list(map(compute.is_late, f["end"], closed, [as_of] * len(index))))
-    sheet = table.sheet.name
-    return list(map(Action, [sheet] * len(index), [r + 1 for r in index], *fields, status_keys, category_keys,
-                    *derived))
+    for col in record_columns(tdef):
+        how = DERIVED.get(col.key) if col.computed else None
+        if col.computed:
+            values[col.key] = list(map(how[0], *(values[k] for k in how[1]))) if how else [None] * n
+    values["late"] = list(map(compute.is_late, f["end"], closed, [as_of] * n))
+    values.update(sheet=[table.sheet.name] * n, row=[r + 1 for r in index], status_key=status_keys,
+                  category_key=category_keys)
+    kind = record_type(tdef)
+    return list(map(kind, *(values[name] for name in fields_of(kind))))
 
 
 def _keys_of(lst: schema.ListDef, texts: list[str]) -> list[str | None]:
@@ -507,12 +517,12 @@ def _keys_of(lst: schema.ListDef, texts: list[str]) -> list[str | None]:
     return [keys[t] if t in keys else keys.setdefault(t, lst.key_of(t) if t else None) for t in texts]
 
 
-def _read_errors(table: FoundTable, index: list[int], fields: list[list[Any]],
+def _read_errors(table: FoundTable, index: list[int], values: dict[str, list[Any]],
                  found: list[tuple[int, int, Problem]]) -> None:
     """Error values (#DIV/0!, #N/A…) in the table's input and computed columns: reported by
     cell; an input holding one is read as missing."""
     position = {r: i for i, r in enumerate(index)}
-    field_of = {table.columns[key]: n for n, (_, key) in enumerate(_ACTION_FIELDS) if key in table.columns}
+    field_of = {table.columns[key]: key for key in values if key in table.columns}
     keys = {c: k for k, c in table.columns.items()}
     computed = {table.columns[c.key] for c in table.tdef.columns if c.computed and c.key in table.columns}
     for (r, c), err in table.sheet.errors.items():
@@ -520,7 +530,7 @@ def _read_errors(table: FoundTable, index: list[int], fields: list[list[Any]],
             continue
         found.append((r, c, Problem("error_value", table.sheet.name, table.cell(r, keys[c]), {"value": err})))
         if c in field_of:
-            fields[field_of[c]][position[r]] = None
+            values[field_of[c]][position[r]] = None
 
 
 def _differs(stored: Any, computed: Any) -> bool:
@@ -577,7 +587,7 @@ def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], 
                                     {"value": end.strftime("%d/%m/%Y")}))
         target, variance = a.target, a.variance
         if (variance is not None and target and abs(variance) > threshold * abs(target)
-                and has_analysis and not a.analysis):
+                and has_analysis and not a.variance_analysis):
             pct = variance / abs(target)
             problems.append(Problem("variance_unexplained", sheet, table.cell(r, "variance_analysis"),
                                     {"value": f"{pct:+.0%}".replace("%", " %")}))
@@ -618,7 +628,7 @@ def _check_law_of_numbers(table: FoundTable, a: Action, factor: int, problems: l
 def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> None:
     """A TOTAL row is never an action; where it states amounts, they must equal the true sum."""
     for t in table.totals:
-        for key in AMOUNTS:
+        for key in aggregate.amounts():
             if key not in table.columns:
                 continue
             stated, prob = parse_number(t.values.get(key))

@@ -101,10 +101,10 @@ class Consolidation:
 
     def actions_frame(self) -> Any:
         """Every consolidated action with its team and source file (dtypes as Analysis.actions_frame)."""
-        from .analysis import records_frame
+        from .analysis import record_type, records_frame
 
         pairs = list(self.actions())
-        return records_frame([a for _, a in pairs], Action, {"team": [f.team for f, _ in pairs],
+        return records_frame([a for _, a in pairs], record_type(), {"team": [f.team for f, _ in pairs],
                                                                "source": [str(f.path) for f, _ in pairs]})
 
     def columns(self) -> set[str]:

@@ -17,15 +17,16 @@ HEADER_SCAN_ROWS = 80
 _TOTAL = re.compile(r"^(sous[- ]?totaux?|sous[- ]?total|totaux|total|grand total|subtotal)\b.{0,24}$")
 
 
-_WORDS: dict[str, dict[str, str]] = {}
+_WORDS: dict[int, tuple[TableDef, dict[str, str]]] = {}
 
 
 def header_words(tdef: TableDef) -> dict[str, str]:
-    """normalised header text → column key (cached by table name: hashing a TableDef is costly)."""
-    words = _WORDS.get(tdef.table_name)
-    if words is None:
-        words = _WORDS[tdef.table_name] = {w: c.key for c in tdef.columns for w in c.header_words()}
-    return words
+    """normalised header text → column key, cached per table definition (by identity: hashing
+    a TableDef is costly; the entry keeps it alive, so its id is never reused)."""
+    known = _WORDS.get(id(tdef))
+    if known is None or known[0] is not tdef:
+        known = _WORDS[id(tdef)] = (tdef, {w: c.key for c in tdef.columns for w in c.header_words()})
+    return known[1]
 
 
 def _candidates(text: str) -> list[str]:
@@ -37,7 +38,7 @@ def _candidates(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-_MATCHES: dict[tuple[str, str], str | None] = {}
+_MATCHES: dict[tuple[int, str], str | None] = {}
 
 
 def match_header(tdef: TableDef, value: Any) -> str | None:
@@ -45,10 +46,10 @@ def match_header(tdef: TableDef, value: Any) -> str | None:
     a batch of team files repeats the same few labels thousands of times."""
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         return None
-    key = (tdef.table_name, value)
+    words = header_words(tdef)  # first: it keeps tdef alive, so id(tdef) names it
+    key = (id(tdef), value)
     if key in _MATCHES:
         return _MATCHES[key]
-    words = header_words(tdef)
     found = next((words[c] for c in _candidates(value) if c in words), None)
     if len(_MATCHES) < 100_000:
         _MATCHES[key] = found

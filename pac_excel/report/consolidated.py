@@ -15,12 +15,12 @@ from ..a1 import MAX_CELL_TEXT, cell_text
 from ..consolidation import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
-from . import TOTAL_FIGURES
+from . import label, total_figures
 
-#: the action columns of the consolidated table, in order (schema keys)
-ACTION_KEYS = ("team", "source", "action", "owner", "category", "status", "objective", "budget_planned",
-               "budget_actual", "start", "end", "target", "result", "revenue_expected", "revenue_actual", "variance",
-               "attainment", "budget_variance", "late")
+def action_keys() -> tuple[str, ...]:
+    """The columns of the consolidated action table, in order: team and source, then the
+    schema's reported columns (every totalled amount among them)."""
+    return ("team", "source", *(c.key for c in schema.ACTIONS.columns if c.record and (c.report or c.totalled)))
 KPI_KEYS = ("name", "type", "direction", "initial", "target", "latest", "attainment")
 
 
@@ -46,9 +46,10 @@ class ConsolidatedWriter:
         lang = self.lang
         self.summary = self.wb.add_worksheet(tx("rep.sheet.summary", lang))
         self.actions = self.wb.add_worksheet(schema.ACTIONS.sheet(lang))
-        self.kinds = [_kind(k) for k in ACTION_KEYS]
+        self.keys = action_keys()
+        self.kinds = [_kind(k) for k in self.keys]
         self.writers = [_column_writer(self.actions, k, self.fm) for k in self.kinds]
-        self.headers = [schema.ACTIONS.column(k).label(lang) for k in ACTION_KEYS]
+        self.headers = [schema.ACTIONS.column(k).label(lang) for k in self.keys]
         for col, h in enumerate(self.headers):  # the header row first: rows are streamed in order
             self.actions.write_string(0, col, h, self.fm["head"])
         self.yes_no = (schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang))
@@ -64,7 +65,7 @@ class ConsolidatedWriter:
         for a in entry.analysis.actions:
             self.rows += 1
             r = self.rows
-            for col, k in enumerate(ACTION_KEYS):
+            for col, k in enumerate(self.keys):
                 if k == "team":
                     v: Any = team
                 elif k == "source":
@@ -77,7 +78,7 @@ class ConsolidatedWriter:
 
     def finish(self, c: Consolidation) -> None:
         lang, fm, wb = self.lang, self.fm, self.wb
-        widths = [16, 26, 34, 18, 14, 12, 11] + [12] * (len(ACTION_KEYS) - 7)
+        widths = [{"team": 16, "source": 26, "action": 34, "owner": 18, "category": 14}.get(k, 12) for k in self.keys]
         _finish_table(self.actions, fm, "T_Consolidation", self.headers, widths, self.rows)
         _kpis(wb, fm, c, lang)
         _journal(wb, fm, c, lang)
@@ -109,8 +110,8 @@ def _formats(wb: Any) -> dict[str, Any]:
     }
 
 
-def _kind(key: str, table: schema.TableDef = schema.ACTIONS) -> str:
-    k = table.column(key).kind
+def _kind(key: str, table: schema.TableDef | None = None) -> str:
+    k = (table or schema.ACTIONS).column(key).kind
     return {schema.Kind.MONEY: "m", schema.Kind.PERCENT: "p", schema.Kind.DATE: "d", schema.Kind.NUMBER: "n",
             schema.Kind.INT: "n"}.get(k, "t")
 
@@ -239,9 +240,9 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
     skipped = len(c.files) - ok - rej
     ws.write_string(1, 0, t("cons.files_line").format(ok=ok, rejected=rej, skipped=skipped), fm["note"])
     tot = c.totals()
-    figures = [(label, tot[key], kind) for label, key, kind in TOTAL_FIGURES]
-    for i, (key, v, kind) in enumerate(figures):
-        ws.write_string(3 + i, 0, t(key), fm["t"])
+    figures = [(name, tot[key], kind) for name, key, kind in total_figures()]
+    for i, (name, v, kind) in enumerate(figures):
+        ws.write_string(3 + i, 0, label(name, lang), fm["t"])
         _cell(ws, 3 + i, 1, v, kind, fm)
     r = 3 + len(figures) + 1
     charts = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from ..analysis import ACTION_JSON_KEYS, Analysis
+from ..analysis import Analysis, json_keys
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,7 +18,7 @@ def safe(value: Any) -> Any:
 
 
 def write_actions(a: Analysis, out: IO[str]) -> None:
-    cols = list(ACTION_JSON_KEYS)
+    cols = list(json_keys())
     w = csv.writer(out, lineterminator="\n")
     w.writerow(cols)
     for action in a.actions:
@@ -28,7 +28,7 @@ def write_actions(a: Analysis, out: IO[str]) -> None:
 
 def write_consolidated_actions(c: Any, out: IO[str]) -> None:
     """Every consolidated action with its team and source file."""
-    cols = ["team", "source", *ACTION_JSON_KEYS]
+    cols = ["team", "source", *json_keys()]
     w = csv.writer(out, lineterminator="\n")
     w.writerow(cols)
     for f, action in c.actions():

@@ -6,7 +6,7 @@ from typing import IO
 
 from ..analysis import Analysis
 from ..i18n import money, tx
-from . import TOTAL_FIGURES
+from . import label, total_figures
 
 WORST = 5
 
@@ -24,8 +24,8 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
     if not problems_only:
         tot = a.totals()
         out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")],
-                    [[t(label), money(tot[key]) if kind == "m" else str(tot[key])]
-                     for label, key, kind in TOTAL_FIGURES]))
+                    [[label(name, lang), money(tot[key]) if kind == "m" else str(tot[key])]
+                     for name, key, kind in total_figures()]))
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
             rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]

@@ -13,7 +13,8 @@ from ..a1 import cell_text
 from ..analysis import Analysis
 from ..fileio import atomic_output
 from ..i18n import tx
-from . import TOTAL_FIGURES
+from .. import aggregate
+from . import label, total_figures
 
 NAVY, GREY = "#1F3864", "#595959"
 
@@ -26,15 +27,16 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
                                             "strings_to_numbers": False})
         f = _Formats(wb)
         t = lambda k: tx(k, lang)  # noqa: E731
-        _summary(wb, f, a, t)
+        _summary(wb, f, a, t, lang)
+        amounts = [*aggregate.amounts(), "budget_variance"]  # every totalled amount of the schema
         _table(wb, f, t("rep.sheet.variances"),
                [t("rep.sheet"), t("rep.row"), t("rep.action"), t("rep.owner"), t("rep.category"), t("rep.status"),
-                t("rep.target"), t("rep.result"), t("rep.variance"), t("rep.attainment"), t("kpi.budget_planned"),
-                t("kpi.budget_actual"), t("kpi.budget_variance")],
+                t("rep.target"), t("rep.result"), t("rep.variance"), t("rep.attainment"),
+                *(label(k, lang) for k in amounts)],
                [[x.sheet, x.row, x.action, x.owner, x.category, x.status, x.target, x.result, x.variance,
-                 x.attainment, x.budget_planned, x.budget_actual, x.budget_variance]
+                 x.attainment, *(getattr(x, k) for k in amounts)]
                 for x in sorted(a.actions, key=lambda x: (x.attainment is None, x.attainment or 0))],
-               kinds="ttttttnnnpmmm", rag_col=9)
+               kinds="ttttttnnnp" + "m" * len(amounts), rag_col=9)
         _table(wb, f, t("rep.sheet.late"),
                [t("rep.sheet"), t("rep.row"), t("rep.action"), t("rep.owner"), t("rep.end"), t("rep.status"),
                 t("rep.days_late")],
@@ -108,16 +110,16 @@ def _table(wb: Any, f: _Formats, name: str, headers: list[str], rows: list[list[
     return ws
 
 
-def _summary(wb: Any, f: _Formats, a: Analysis, t: Any) -> None:
+def _summary(wb: Any, f: _Formats, a: Analysis, t: Any, lang: str) -> None:
     ws = wb.add_worksheet(t("rep.sheet.summary"))
     ws.set_column(0, 0, 34)
     ws.set_column(1, 4, 15)
     ws.write_string(0, 0, t("rep.title"), f.title)
     ws.write_string(1, 0, f"{a.source} — {t('rep.as_of')} {a.as_of.strftime('%d/%m/%Y')}", f.note)
     tot = a.totals()
-    figures = [(label, tot[key], kind) for label, key, kind in TOTAL_FIGURES]
-    for i, (key, v, kind) in enumerate(figures):
-        ws.write_string(3 + i, 0, t(key), f.t)
+    figures = [(name, tot[key], kind) for name, key, kind in total_figures()]
+    for i, (name, v, kind) in enumerate(figures):
+        ws.write_string(3 + i, 0, label(name, lang), f.t)
         _write(ws, f, 3 + i, 1, v, kind)
     r = 3 + len(figures) + 1
     charts = []
