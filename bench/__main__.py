@@ -192,7 +192,8 @@ def s3_analyze_plan(cfg: dict[str, int]) -> list[Row]:
     pandas_t = median_call(lambda: pd.read_excel(path, sheet_name=sheet, header=3, engine="openpyxl"), runs)
     proc_t, _ = median_proc(pac_excel() + ["analyze", str(path), "--as-of", AS_OF, "--format", "json"], runs)
     return [
-        ("3 analyze 1k", f"floor: unzip + expat of the sheet ({n:,} actions)", f"{floor * 1000:.0f} ms", "reference", None),
+        ("3 analyze 1k", f"floor: unzip + expat of the sheet ({n:,} actions)", f"{floor * 1000:.0f} ms", "reference",
+         None),
         ("3 analyze 1k", "reading (calamine + XML scan + table detection)", f"{reading * 1000:.0f} ms "
          f"({reading / floor:.1f}× floor)", "≤ 2× floor", reading <= 2 * floor),
         ("3 analyze 1k", "analyze(bounded=False), in process", f"{whole * 1000:.0f} ms ({whole / floor:.1f}× floor)",
@@ -229,7 +230,8 @@ def s5_consolidate(cfg: dict[str, int], tmp: Path) -> list[Row]:
     script = tmp / "analyst.py"
     script.write_text(ANALYST, encoding="utf-8")
     ours, rss = median_proc(pac_excel() + ["consolidate", str(folder), "-o", str(tmp / "ours.xlsx"), "--force"], runs)
-    out: list[Row] = [("5 consolidate", f"pac-excel consolidate, {k} files × {n} actions", f"{ours:.2f} s, {rss:.0f} MiB",
+    out: list[Row] = [("5 consolidate", f"pac-excel consolidate, {k} files × {n} actions",
+                       f"{ours:.2f} s, {rss:.0f} MiB",
                        "", None)]
     for engine in ("openpyxl", "calamine"):
         t, _ = median_proc([sys.executable, str(script), str(folder), engine, str(tmp / f"{engine}.xlsx")], runs)

@@ -19,8 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "generate", "GenerateOptions", "PlanData", "list_templates", "analyze", "Analysis",
-           "consolidate", "Consolidation", "Problem", "PacError", "PlanReadError"]
+__all__ = [
+    "Analysis",
+    "Consolidation",
+    "GenerateOptions",
+    "PacError",
+    "PlanData",
+    "PlanReadError",
+    "Problem",
+    "__version__",
+    "analyze",
+    "consolidate",
+    "generate",
+    "list_templates",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import Analysis, analyze

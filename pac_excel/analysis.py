@@ -82,6 +82,8 @@ def json_keys() -> tuple[str, ...]:
 
 
 Action = record_type()
+#: how the records are annotated: their type is generated from the schema at run time
+ActionRecord = Any
 #: the keys of an action in the JSON contract (the standard schema's), in order
 ACTION_JSON_KEYS = json_keys()
 
@@ -108,7 +110,7 @@ class Analysis:
     source: str
     template: dict[str, str] | None
     as_of: date
-    actions: list[Action]
+    actions: list[ActionRecord]
     kpis: list[Kpi]
     problems: list[Problem]
     columns: set[str]  # action columns present in the workbook
@@ -204,7 +206,7 @@ def records_frame(records: list[Any], kind: Any, extra: dict[str, list[Any]] | N
     return pd.DataFrame(columns)
 
 
-def localize(actions: list[Action], lang: str) -> None:
+def localize(actions: list[ActionRecord], lang: str) -> None:
     status = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
     category = {k: schema.CATEGORY.label(k, lang) for k, _ in schema.CATEGORY.values}
     for a in actions:
@@ -324,6 +326,7 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
                                     {"value": schema.ACTIONS.column(key).label("fr")}))
     if own:
         _check_overwritten(table, actions, wb, problems)
+        _check_categories(wb, table, actions, problems)
     _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems)
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
@@ -333,6 +336,37 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
                     sorted(ignored))
+
+
+def listed_categories(wb: Workbook) -> set[str] | None:
+    """The categories of a pac-excel workbook's Listes sheet, as the user left them (renamed,
+    added): folded for matching. None when the workbook has no such list."""
+    for name in (schema.sheet_name("lists", lang) for lang in schema.LANGS):
+        if name not in wb.sheet_names:
+            continue
+        rows = wb.sheet(name).rows
+        titles = {schema.CATEGORY.title(lang) for lang in schema.LANGS}
+        for r, row in enumerate(rows[:10]):
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v.strip() in titles:
+                    return {schema.fold_value(x[c]) for x in rows[r + 1:] if c < len(x) and isinstance(x[c], str)
+                            and x[c].strip()}
+    return None
+
+
+def _check_categories(wb: Workbook, table: FoundTable, actions: list[Any], problems: list[Problem]) -> None:
+    """In a pac-excel workbook, a category is one of the Listes sheet's (the user may rename them
+    or add some) or a standard one in either language; anything else is reported at its cell."""
+    if "category" not in table.columns:
+        return
+    listed = listed_categories(wb)
+    if listed is None:
+        return
+    for a in actions:
+        if a.category and a.category_key is None and schema.fold_value(a.category) not in listed:
+            problems.append(Problem("unknown_value", table.sheet.name, table.cell(a.row - 1, "category"),
+                                    {"value": a.category, "column": table.tdef.column("category").label("fr"),
+                                     "expected": ", ".join(sorted({x for x in listed if x}))}))
 
 
 def _check_template(meta: dict[str, str], problems: list[Problem]) -> None:
@@ -389,6 +423,7 @@ def _read_value(table: FoundTable, row: int, key: str, raw: Any, wb: Workbook, p
     if raw is None or raw == "":
         return "" if col.kind in _TEXT_KINDS else None
     params = {"column": col.label("fr")}
+    value: Any
     if col.kind in _NUMBER_KINDS:
         value, prob = parse_number(raw, percent_ok=col.kind is not Kind.MONEY)
     elif col.kind is Kind.DATE:
@@ -427,7 +462,7 @@ def _raw_column(table: FoundTable, key: str, rows: list[list[Any]] | None) -> li
     return [row[c] if c < len(row) else "" for row in rows]
 
 
-def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_of: date) -> list[Action]:
+def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_of: date) -> list[ActionRecord]:
     """Every action of the table, read a column at a time: clean values (text in a text
     column, a number in a number column, a date in a date column) take a fast path; anything
     else goes through the full parsers, which report what they cannot read. Problems are
@@ -541,7 +576,7 @@ def _differs(stored: Any, computed: Any) -> bool:
     return True
 
 
-def _check_overwritten(table: FoundTable, actions: list[Action], wb: Workbook, problems: list[Problem]) -> None:
+def _check_overwritten(table: FoundTable, actions: list[ActionRecord], wb: Workbook, problems: list[Problem]) -> None:
     """Computed cells a person typed over. Only a cell whose stored value differs from what the
     inputs give can have been overwritten: the sheet's formula cells are scanned only then."""
     keys = [k for k in ("variance", "attainment", "budget_variance", "roi", "late") if k in table.columns]
@@ -567,7 +602,7 @@ def _check_overwritten(table: FoundTable, actions: list[Action], wb: Workbook, p
                                     {"column": table.tdef.column(k).label("fr")}))
 
 
-def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], as_of: date, threshold: float,
+def _check_actions(table: FoundTable, actions: list[ActionRecord], columns: set[str], as_of: date, threshold: float,
                    factor: int, problems: list[Problem]) -> None:
     sheet = table.sheet.name
     has_owner, has_objective = "owner" in columns, "objective" in columns
@@ -595,7 +630,7 @@ def _check_actions(table: FoundTable, actions: list[Action], columns: set[str], 
             _check_law_of_numbers(table, a, factor, problems)
 
 
-def _months(a: Action) -> int:
+def _months(a: ActionRecord) -> int:
     if a.start and a.end and a.end >= a.start:
         return max(1, (a.end.year - a.start.year) * 12 + a.end.month - a.start.month + 1)
     return 1
@@ -606,7 +641,7 @@ def _counts_outcomes(indicator: str) -> bool:
     return bool(_OUTCOMES.search(normalize_label(indicator)))
 
 
-def _check_law_of_numbers(table: FoundTable, a: Action, factor: int, problems: list[Problem]) -> None:
+def _check_law_of_numbers(table: FoundTable, a: ActionRecord, factor: int, problems: list[Problem]) -> None:
     """When the target counts outcomes (meetings, replies, clients), the planned volume of
     actions written in the steps or means ("200 appels par mois") should be ≥ factor × target."""
     if not a.target or a.target <= 0 or not _counts_outcomes(a.indicator or ""):
@@ -631,7 +666,7 @@ def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> N
         for key in aggregate.amounts():
             if key not in table.columns:
                 continue
-            stated, prob = parse_number(t.values.get(key))
+            stated, _prob = parse_number(t.values.get(key))
             if stated is None:
                 continue
             sums = []
@@ -655,7 +690,7 @@ def _read_kpis(wb: Workbook, problems: list[Problem], own: bool, actions: FoundT
     for dr in table.rows:
         r = dr.index
 
-        def get(key: str) -> Any:
+        def get(key: str, r: int = r, dr: Any = dr) -> Any:
             if key not in table.columns:
                 return None
             return _read_value(table, r, key, dr.values.get(key, ""), wb, problems)

@@ -103,7 +103,7 @@ def _as_of(value: str | None, lang: str):
         raise click.BadParameter(tx("cli.bad_date", lang).format(value=value), param_hint="--as-of") from None
 
 
-def _run_analysis(file: Path, lang: str, fmt: str, **job: object) -> None:
+def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
     """Analyse FILE and print the result, all of it in a process bounded in time and memory
     (pac_excel.read.bounded): the reading, the report workbook, the rendering. What comes back is
     text, whatever the size of the plan. A file that cannot be read is one line on stderr; with
@@ -254,7 +254,8 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Classeur consolidé à écrire (.xlsx, nouveau fichier).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Exporte aussi les actions en CSV.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Exporte aussi les actions en CSV.")
 @click.option("--strict", is_flag=True, help="N'écrit rien si un fichier est rejeté.")
 @click.option("--jobs", type=click.IntRange(1, 32), default=2, show_default=True, help="Fichiers lus en parallèle.")
 @click.option("-r", "--recursive", is_flag=True, help="Parcourt aussi les sous-dossiers.")
@@ -301,8 +302,13 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
 
                 with Progress(transient=True) as bar:
                     task = bar.add_task(tx("cons.reading", lang), total=len(files))
+
+                    def written(entry: Any) -> None:
+                        writer.add(entry)
+                        bar.advance(task)
+
                     result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
-                                         lang=lang, on_entry=lambda e: (writer.add(e), bar.advance(task)))
+                                         lang=lang, on_entry=written)
             else:
                 result = consolidate(list(inputs), as_of=day, recursive=recursive, jobs=jobs, timeout=timeout,
                                      lang=lang, on_entry=writer.add)
@@ -314,9 +320,9 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
             from .fileio import atomic_output
             from .report.csvout import write_consolidated_actions
 
-            with atomic_output(csv_path, force=force, suffix=".csv") as tmp:
-                with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                    write_consolidated_actions(result, fh)
+            with atomic_output(csv_path, force=force, suffix=".csv") as tmp, \
+                    open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                write_consolidated_actions(result, fh)
     except _Strict:
         click.echo(tx("cons.strict", lang).format(n=rejected), err=True)
         sys.exit(1)

@@ -8,41 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeGuard
 
 Number = float | int
 
 
-def _num(x: object) -> bool:
+def _num(x: object) -> TypeGuard[float | int]:
     t = type(x)
     return t is float or t is int or (t is not bool and isinstance(x, (int, float)))
 
 
 def variance(target: Number | None, result: Number | None) -> Number | None:
     """Écart = résultat obtenu − objectif."""
-    if not (_num(target) and _num(result)):
-        return None
-    return result - target
+    if _num(target) and _num(result):
+        return result - target
+    return None
 
 
 def attainment(target: Number | None, result: Number | None) -> float | None:
     """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective."""
-    if not (_num(target) and _num(result)) or target == 0:
-        return None
-    return result / target
+    if _num(target) and _num(result) and target != 0:
+        return result / target
+    return None
 
 
 def budget_variance(planned: Number | None, actual: Number | None) -> Number | None:
     """Écart budget = budget réel − budget prévu (positive = overrun)."""
-    if not (_num(planned) and _num(actual)):
-        return None
-    return actual - planned
+    if _num(planned) and _num(actual):
+        return actual - planned
+    return None
 
 
 def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | None:
     """ROI = (CA réalisé − budget réel) / budget réel; undefined for a zero budget."""
-    if not (_num(revenue_actual) and _num(budget_actual)) or budget_actual == 0:
-        return None
-    return (revenue_actual - budget_actual) / budget_actual
+    if _num(revenue_actual) and _num(budget_actual) and budget_actual != 0:
+        return (revenue_actual - budget_actual) / budget_actual
+    return None
 
 
 def is_late(end: date | None, closed: bool | None, as_of: date) -> bool | None:
@@ -70,15 +71,15 @@ def kpi_attainment(initial: Number | None, target: Number | None, latest: Number
     The ratio is direction-aware by construction: for a "lower is better" indicator both
     differences are negative, so progress towards a lower target is positive. Undefined (None)
     when the target equals the initial value or an input is missing."""
-    if not (_num(initial) and _num(target) and _num(latest)) or target == initial:
-        return None
-    return (latest - initial) / (target - initial)
+    if _num(initial) and _num(target) and _num(latest) and target != initial:
+        return (latest - initial) / (target - initial)
+    return None
 
 
 def split_target(annual: Number | None, weights: Sequence[Number | None]) -> list[float | None]:
     """The monthly targets: the annual target shared in proportion to the seasonal weights."""
     ws = [w if _num(w) else 0 for w in weights]
     total = sum(ws)
-    if not _num(annual) or total == 0:
-        return [None] * len(ws)
-    return [annual * w / total for w in ws]
+    if _num(annual) and total != 0:
+        return [annual * w / total for w in ws]
+    return [None] * len(ws)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import aggregate
-from .analysis import Action, Analysis, Kpi, analyze
+from .analysis import ActionRecord, Analysis, Kpi, analyze
 from .errors import PacError
 from .problems import Problem, Report
 from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, read_failure, rebuild
@@ -80,7 +80,7 @@ class Consolidation:
     def rejected(self) -> list[FileEntry]:
         return [f for f in self.files if f.status == "rejected"]
 
-    def actions(self) -> Iterable[tuple[FileEntry, Action]]:
+    def actions(self) -> Iterable[tuple[FileEntry, ActionRecord]]:
         for f in self.ok:
             for a in f.analysis.actions:  # type: ignore[union-attr]
                 yield f, a

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 #: parameters whose value is itself a message key, shown in the reader's language
 TRANSLATED = ("kind", "container")
 

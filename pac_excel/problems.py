@@ -48,10 +48,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("unknown_value", WARNING,
          T("« {value} » n’est pas une valeur connue ({column}) : gardée telle quelle ; valeurs attendues : {expected}.",
            "“{value}” is not a known value ({column}): kept as typed; expected: {expected}."),
-         T("Un statut que pac-excel ne reconnaît pas : l’action n’est comptée ni terminée ni en retard. Choisir une "
-           "valeur de la liste.",
-           "A status pac-excel does not recognise: the action counts as neither done nor late. Pick a value from "
-           "the list.")),
+         T("Un statut que pac-excel ne reconnaît pas (l’action n’est alors comptée ni terminée ni en retard), ou une "
+           "catégorie absente de la feuille Listes d’un classeur pac-excel. Choisir une valeur de la liste.",
+           "A status pac-excel does not recognise (the action then counts as neither done nor late), or a category "
+           "missing from a pac-excel workbook's Listes sheet. Pick a value from the list.")),
     Code("error_value", ERROR,
          T("La cellule contient l’erreur {value} : elle n’est comptée nulle part.",
            "The cell holds the error {value}: it is counted nowhere."),

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from enum import Enum
+from functools import cached_property, lru_cache
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -361,7 +361,8 @@ ACTIONS = TableDef(
         _c("category", "Catégorie", "Category", Kind.CHOICE, 15, choices="category",
            synonyms=("categorie", "type d'action", "famille", "levier", "type"), report=True),
         _c("horizon", "Horizon", "Horizon", Kind.CHOICE, 13, choices="horizon", synonyms=("terme", "delai")),
-        _c("segment", "Cible", "Target segment", Kind.TEXT, 18, synonyms=("cibles", "segment", "audience", "cible commerciale")),
+        _c("segment", "Cible", "Target segment", Kind.TEXT, 18,
+           synonyms=("cibles", "segment", "audience", "cible commerciale")),
         _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner",
            synonyms=("qui", "qui ? (qui realise l'action ?)", "responsable", "porteur", "pilote", "owner", "dri",
                      "who", "responsible"), report=True),

@@ -84,7 +84,8 @@ def parse_template(path: Path) -> Template:
         prefill = {k: tuple(v) for k, v in raw.get("prefill", {}).items()}
         for kind in prefill:
             if kind not in schema.TABLE_BY_KEY or not any(s.kind == kind for s in sheets):
-                raise TemplateError("err.template_bad", name=where, detail=f"prefill for a sheet it does not have: {kind!r}")
+                raise TemplateError("err.template_bad", name=where,
+                                    detail=f"prefill for a sheet it does not have: {kind!r}")
         return Template(
             id=str(raw["id"]),
             version=str(raw["version"]),

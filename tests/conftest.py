@@ -8,8 +8,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gnumeric import ssconvert  # noqa: E402
-from libreoffice import soffice  # noqa: E402
+from gnumeric import ssconvert
+from libreoffice import soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -51,7 +51,8 @@ def plain(path: Path, rows=ROWS, header=HEADER, date1904: bool = False) -> Path:
     return path
 
 
-def rewrite(src: Path, dst: Path, fn: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> Path:
+def rewrite(src: Path, dst: Path, fn: Callable[[str, bytes], bytes | None],
+            extra: dict[str, bytes] | None = None) -> Path:
     with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
         for info in zi.infolist():
             data = fn(info.filename, zi.read(info.filename))
@@ -212,7 +213,8 @@ def b_far_value(name: str, col: int = 16_383, dimension: bool = True) -> Callabl
         import re
 
         return rewrite(d / f"{name}_src.xlsx", d / f"{name}.xlsx",
-                       lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b) if n.startswith("xl/worksheets/") else b)
+                       lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b)
+                       if n.startswith("xl/worksheets/") else b)
     return build
 
 
@@ -297,7 +299,8 @@ def b_long_text(d: Path) -> Path:
     """xlsxwriter refuses text over 32,767 characters: the shared string is rewritten."""
     src = plain(d / "long_src.xlsx", [("LONGTEXT", "Ann", 1.0, None, None, None)])
     return rewrite(src, d / "long_text.xlsx",
-                   lambda n, b: b.replace(b">LONGTEXT<", b">" + b"A" * 40_000 + b"<") if n == "xl/sharedStrings.xml" else b)
+                   lambda n, b: b.replace(b">LONGTEXT<", b">" + b"A" * 40_000 + b"<")
+                   if n == "xl/sharedStrings.xml" else b)
 
 
 def _with_doctype(name: str, doctype: bytes) -> Callable[[Path], Path]:

@@ -14,9 +14,9 @@ import time
 from datetime import date
 
 from pac_excel.analysis import analyze
-from pac_excel.read import bounded
 from pac_excel.consolidation import REJECT_CODES
 from pac_excel.errors import PacError
+from pac_excel.read import bounded
 
 LIMIT_S = 30
 
@@ -56,9 +56,10 @@ def peak_rss_mib() -> float:
     """This process's own peak RSS. ru_maxrss survives exec (a child of a large parent starts
     high); Linux's VmHWM is reset by exec, so it is preferred where it exists."""
     try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -72,7 +73,8 @@ def measured(path: str, **kw):
 
 
 def main() -> None:
-    manifest = json.load(open(sys.argv[1], encoding="utf-8"))
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        manifest = json.load(fh)
     signal.signal(signal.SIGALRM, _alarm)
     out = []
     peaks = [peak_rss_mib()]

@@ -5,7 +5,6 @@ file: each typed text stands beside the number it means."""
 from __future__ import annotations
 
 import csv
-
 import json
 import math
 from datetime import date, datetime
@@ -15,9 +14,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-
 from helpers import make, table_cells
 from libreoffice import convert
+
 from pac_excel import schema
 from pac_excel.analysis import analyze
 from pac_excel.cli import main
@@ -97,7 +96,7 @@ def build_english(path: Path) -> None:
     df = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.write_row(2, 1, EN_HEADER)  # starts at B3, a title above
     ws.write(0, 1, "Sales plan 2026")
-    for i, (owner, action, (b, _), s, e, t, r, st, note) in enumerate(EN_ROWS):
+    for i, (owner, action, (b, _), s, e, t, r, st, _note) in enumerate(EN_ROWS):
         row = 3 + i
         ws.write_row(row, 1, [owner, action])
         ws.write(row, 3, b)

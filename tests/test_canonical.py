@@ -113,3 +113,31 @@ def test_the_python_api_works_as_the_readme_shows(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split(maxsplit=2) == ["150.0", "1", "['plan', 'plan']\n"]
+
+
+def test_categories_renamed_or_added_in_the_listes_sheet_are_kept(tmp_path):
+    """In our own workbook a person renames "Offre" to "Offre premium" and adds "Salons" on the
+    Listes sheet: actions in those categories keep them, with no problem; a category that is in
+    neither the sheet nor the standard list is reported at its cell."""
+    import openpyxl
+    from helpers import table_cells
+
+    actions = [dict(action=f"A{i}", owner="Ann", budget_planned=100.0, objective="OBJ-1") for i in range(4)]
+    path = generate(tmp_path / "plan.xlsx", GenerateOptions(year=2026, force=True), PlanData(actions=actions))
+    wb = openpyxl.load_workbook(path)
+    lists = wb[schema.sheet_name("lists", "fr")]
+    col = next(c for c in lists[4] if c.value == schema.CATEGORY.title("fr")).column
+    cells = [lists.cell(r, col) for r in range(5, 5 + schema.CATEGORY.cells)]
+    next(c for c in cells if c.value == schema.CATEGORY.label("offer", "fr")).value = "Offre premium"
+    lists.cell(5 + len(cells), col).value = "Salons"  # typed just below the list
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    typed = ["Prospection", "Offre premium", "Salons", "Divers"]
+    for row, text in zip(rows, typed):
+        row[headers.index(schema.ACTIONS.column("category").label("fr"))].value = text
+    wb.save(tmp_path / "filled.xlsx")
+    a = analyze(tmp_path / "filled.xlsx", as_of=AS_OF)
+    assert [x.category for x in a.actions] == typed
+    unknown = [(p.params["value"], p.row) for p in a.problems if p.code == "unknown_value"]
+    assert unknown == [("Divers", a.actions[3].row)]
+    assert set(a.group("category")) == set(typed)

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-
 from libreoffice import convert
+
 from pac_excel import GenerateOptions, PlanData, generate, schema
 from pac_excel.analysis import analyze
 from pac_excel.cli import main

@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from corpus import CASES
-from pac_excel.problems import CODES
 from gnumeric import convert as gnumeric_convert
 from libreoffice import convert
+
+from pac_excel.problems import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY: list[str] = []  # printed at the end of the test run (conftest.py)

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-
 from helpers import LANGS, TEMPLATES, make, resolve_name, table_cells, zip_text
+
 from pac_excel import GenerateOptions, PlanData, generate, schema
 from pac_excel.errors import OutputExistsError, UsageError, WriteError
 from pac_excel.templates import get_template
@@ -62,7 +62,7 @@ def test_every_dropdown_points_at_a_real_range_with_the_right_values(books, temp
                 continue
             name = dv.formula1
             assert name in wb.defined_names, f"{ws.title} {dv.sqref}: {name} is not defined"
-            target_ws, cells = resolve_name(wb, name)
+            _target_ws, cells = resolve_name(wb, name)
             assert cells, name
             seen.add(name)
             key = name.removeprefix("list_")
@@ -119,7 +119,7 @@ def test_action_table_can_grow_and_fill_its_formulas(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb[schema.sheet_name("actions", "fr")]
     table = ws.tables["T_Actions"]
-    c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(table.ref)
+    _c0, r0, _c1, r1 = openpyxl.utils.cell.range_boundaries(table.ref)
     assert r1 - r0 == 7 and not table.totalsRowCount and table.autoFilter is not None
     xml = next(zip_text(path, n) for n in zipfile.ZipFile(path).namelist()
                if n.startswith("xl/tables/") and 'name="T_Actions"' in zip_text(path, n))
@@ -138,7 +138,7 @@ def test_action_table_can_grow_and_fill_its_formulas(tmp_path):
 def test_actions_option_sets_the_number_of_rows(tmp_path, n):
     wb = openpyxl.load_workbook(make(tmp_path, actions=n))
     ws = wb[schema.sheet_name("actions", "fr")]
-    c0, r0, c1, r1 = openpyxl.utils.cell.range_boundaries(ws.tables["T_Actions"].ref)
+    _c0, r0, _c1, r1 = openpyxl.utils.cell.range_boundaries(ws.tables["T_Actions"].ref)
     assert r1 - r0 == n
 
 

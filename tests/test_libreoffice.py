@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-
 from helpers import LANGS, TEMPLATES, error_cells, make, table_cells
 from libreoffice import convert
+
 from pac_excel import schema
 from pac_excel.i18n import tx
 
@@ -250,12 +250,12 @@ def test_dashboard_totals_follow_the_typed_plan(recalculated, lang):
 
     status_label = schema.ACTIONS.column("status").label(lang)
     by_status = _section(ws, status_label, 5)
-    for key, text in schema.STATUS.values:
+    for _key, text in schema.STATUS.values:
         sel = [r for r in typed if r.get("status") == text(lang)]
         assert by_status[text(lang)][:3] == [len(sel), approx(s(sel, "budget_planned")),
                                              approx(s(sel, "budget_actual"))]
     by_cat = _section(ws, schema.ACTIONS.column("category").label(lang), 5)
-    for key, text in schema.CATEGORY.values:
+    for _key, text in schema.CATEGORY.values:
         sel = [(r, e) for r, e in zip(typed, exp) if r["category"] == text(lang)]
         assert by_cat[text(lang)] == [len(sel), approx(s([r for r, _ in sel], "budget_planned")),
                                       approx(s([r for r, _ in sel], "budget_actual")),
@@ -264,7 +264,8 @@ def test_dashboard_totals_follow_the_typed_plan(recalculated, lang):
     for name in OWNERS:  # "NA" is a person, not a missing value
         sel = [(r, e) for r, e in zip(typed, exp) if r["owner"] == name]
         assert by_owner[name] == [len(sel), approx(s([r for r, _ in sel], "budget_planned")),
-                                  approx(s([r for r, _ in sel], "budget_actual")), sum(e["late"] == yes for _, e in sel)]
+                                  approx(s([r for r, _ in sel], "budget_actual")),
+                                  sum(e["late"] == yes for _, e in sel)]
     others = [r for r in typed if r["owner"] not in OWNERS]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == tx("others", lang))
     assert [ws.cell(row, c).value for c in (2, 3)] == [len(others), approx(s(others, "budget_planned"))]
@@ -390,7 +391,8 @@ def test_planning_follows_the_action_dates(recalculated):
     assert is_blank(ws.cell(6 + len(data["actions"]), 1).value)
 
 
-@pytest.mark.parametrize("name, data_file", [("pac_formation_rh", "formation_rh"), ("trame_piscines", "trame_piscines")])
+@pytest.mark.parametrize("name, data_file", [("pac_formation_rh", "formation_rh"),
+                                             ("trame_piscines", "trame_piscines")])
 def test_samples_carry_the_right_cached_values_for_readers_that_do_not_recalculate(name, data_file):
     """No LibreOffice here: the values stored with the formulas are what pandas or calamine read."""
     data = _sample_inputs(data_file)
@@ -399,8 +401,8 @@ def test_samples_carry_the_right_cached_values_for_readers_that_do_not_recalcula
     got = read_rows(wb[schema.sheet_name("actions", "fr")], 4, schema.ACTIONS.columns, "fr", len(actions) + 1)
     for r, g in zip(actions, got):
         for key, want in expect_action(r, "fr", today=data["as_of"]).items():
-            assert (is_blank(g[key]) if want is None else g[key] == (want if isinstance(want, str) else approx(want))), \
-                (key, r.get("action"), g[key], want)
+            expected = want if isinstance(want, str) else approx(want)
+            assert (is_blank(g[key]) if want is None else g[key] == expected), (key, r.get("action"), g[key], want)
     assert all(is_blank(got[-1][k]) for k in ("variance", "attainment", "late"))
     t = tiles(wb[schema.sheet_name("dashboard", "fr")])
     assert t[tx("kpi.budget_planned", "fr")] == approx(sum(r.get("budget_planned", 0) for r in actions))

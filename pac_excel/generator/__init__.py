@@ -102,8 +102,16 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
 
     from .book import Book, memoize_formulas
     from .dashboard import write_dashboard
-    from .sheets import (define_list_names, write_guide, write_lists, write_meta, write_objective, write_planning,
-                         write_revenue, write_strategy)
+    from .sheets import (
+        define_list_names,
+        write_guide,
+        write_lists,
+        write_meta,
+        write_objective,
+        write_planning,
+        write_revenue,
+        write_strategy,
+    )
     from .tablesheet import write_table
 
     year = options.year or (data.as_of.year if data.as_of else date.today().year)

@@ -105,7 +105,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     r += 1
     _heads(book, ws, r, heads)
     status_first = r + 1
-    for key, label in schema.STATUS.values:
+    for _key, label in schema.STATUS.values:
         r += 1
         lab = label(lang)
         sel = [x for x in rows if x.get("status") == lab]
@@ -129,7 +129,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
 
     layout = list_layout(book)
     ccol, cfirst, _ = layout["category"]
-    for i, (key, label) in enumerate(schema.CATEGORY.values):
+    for i, (_key, label) in enumerate(schema.CATEGORY.values):
         r += 1
         lab = label(lang)
         sel = [x for x in rows if x.get("category") == lab]

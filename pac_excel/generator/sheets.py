@@ -157,7 +157,7 @@ def write_strategy(book: Book, ws: Any) -> None:
     book.protect(ws, inputs=True)
 
 
-# ------------------------------------------------------------------------------------ objective (one-objective template)
+# ------------------------------------------------------------------------- objective (one-objective template)
 def write_objective(book: Book, ws: Any) -> None:
     d, t = book.data, book.t
     sheet = d.objective_sheet
@@ -358,7 +358,7 @@ def write_planning(book: Book, ws: Any) -> None:
         r = hdr + 1 + k
         row = rows[k] if k < len(rows) else {}
 
-        def idx(key: str) -> str:
+        def idx(key: str, k: int = k) -> str:
             return f"INDEX({tn}[{schema.ACTIONS.column(key).label(lang)}],{k + 1})"
 
         action_ref = a1(r, 1)
@@ -425,7 +425,7 @@ def write_lists(book: Book, ws: Any) -> None:
     layout = list_layout(book)
     owners = list(book.data.owners)
     for lst in schema.LISTS:
-        col, first, last = layout[lst.key]
+        col, first, _last = layout[lst.key]
         ws.set_column(col, col, 22 if lst.key == "owner" else 17)
         ws.write_string(LISTS_HEADER_ROW, col, lst.title(lang), book.fmt("header"))
         values = owners if lst.key == "owner" else lst.labels(lang)

@@ -112,7 +112,8 @@ def write_value(ws: Any, r: int, col: int, value: Any, fmt: Any) -> None:
     elif isinstance(value, bool):
         ws.write_string(r, col, str(value), fmt)
     elif isinstance(value, (datetime, date)):
-        ws.write_datetime(r, col, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
+        ws.write_datetime(r, col,
+                          value if isinstance(value, datetime) else datetime(value.year, value.month, value.day),
                           fmt)
     elif isinstance(value, (int, float)):
         ws.write_number(r, col, value, fmt)

@@ -11,6 +11,7 @@ the sheet XML as on the fast path.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import xml.parsers.expat
 from datetime import datetime, timedelta
@@ -54,7 +55,7 @@ def is_date_format(code: str) -> bool:
 def serial_to_date(serial: float, date1904: bool) -> Any:
     """An Excel serial as a date (whole days) or datetime; the number itself when it is a bare
     time of day or out of range."""
-    if serial < 1 and not date1904 or serial < 0 or serial > 2_958_465:
+    if (serial < 1 and not date1904) or serial < 0 or serial > 2_958_465:
         return serial
     epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
     if not date1904 and serial < 60:
@@ -124,7 +125,7 @@ class OoxmlSheet:
 
 def _shared_strings(data: bytes) -> list[str]:
     out: list[str] = []
-    st = {"depth": 0, "text": [], "in_t": False, "skip": 0}
+    st: dict[str, Any] = {"depth": 0, "text": [], "in_t": False, "skip": 0}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)
@@ -162,10 +163,8 @@ def _date_styles(data: bytes) -> set[int]:
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)
         if tag == "numFmt":
-            try:
+            with contextlib.suppress(ValueError):
                 formats[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
-            except ValueError:
-                pass
         elif tag == "cellXfs":
             st["in_xfs"] = True
         elif tag == "xf" and st["in_xfs"]:

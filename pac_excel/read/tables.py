@@ -4,8 +4,8 @@ the rows below it: data, blank, a repeated header block, a TOTAL row, notes."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from ..a1 import a1
@@ -82,7 +82,7 @@ class RowValues:
     """A row's raw values by column key: a view over calamine's row, nothing copied (a
     100,000-row plan would otherwise hold a dict per row)."""
 
-    __slots__ = ("row", "columns")
+    __slots__ = ("columns", "row")
 
     def __init__(self, row: list[Any], columns: dict[str, int]) -> None:
         self.row, self.columns = row, columns
@@ -108,7 +108,7 @@ class DataRow:
 class TotalRow:
     index: int
     label: str
-    values: dict[str, Any]
+    values: RowValues | dict[str, Any]
     block: list[DataRow]  # the rows since the previous total or header
     before: list[DataRow]  # every row above it
 

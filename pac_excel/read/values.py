@@ -28,7 +28,7 @@ def parse_number(raw: Any, percent_ok: bool = True) -> tuple[float | None, Probl
     "1,234.56", "1.234,56", "15 %", "(300)" is read; "1,234" and "1.234" are ambiguous."""
     if raw is None or raw == "":
         return None, None
-    if isinstance(raw, bool) or isinstance(raw, (date, datetime, timedelta)):
+    if isinstance(raw, (bool, date, datetime, timedelta)):
         return None, ("invalid_number", {"value": str(raw)})
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):

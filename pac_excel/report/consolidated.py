@@ -6,6 +6,7 @@ The Actions sheet uses the schema's labels, so `pac-excel analyze` reads it back
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ..consolidation import Consolidation
 from ..fileio import atomic_output
 from ..i18n import tx
 from . import label, total_figures
+
 
 def action_keys() -> tuple[str, ...]:
     """The columns of the consolidated action table, in order: team and source, then the
@@ -122,7 +124,7 @@ def _cell(ws: Any, r: int, c: int, v: Any, kind: str, fm: dict[str, Any]) -> Non
     if isinstance(v, str):
         ws.write_string(r, c, cell_text(v), fm["t"])
     elif isinstance(v, bool):
-        ws.write_string(r, c, v and "1" or "0", fm["t"])
+        ws.write_string(r, c, (v and "1") or "0", fm["t"])
     elif isinstance(v, date):
         ws.write_datetime(r, c, datetime(v.year, v.month, v.day), fm["d"])
     else:
@@ -159,7 +161,7 @@ def _column_writer(ws: Any, kind: str, fm: dict[str, Any]) -> Any:
     return write
 
 
-def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[str], widths: list[float],
+def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[str], widths: Sequence[float],
                   n_rows: int) -> None:
     """The Excel Table over rows already written, header row included.
 

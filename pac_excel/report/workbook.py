@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .. import aggregate
 from ..a1 import cell_text
 from ..analysis import Analysis
 from ..fileio import atomic_output
 from ..i18n import tx
-from .. import aggregate
 from . import label, total_figures
 
 NAVY, GREY = "#1F3864", "#595959"
