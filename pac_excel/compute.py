@@ -13,35 +13,36 @@ from typing import TypeGuard
 Number = float | int
 
 
-def _num(x: object) -> TypeGuard[float | int]:
+def is_number(x: object) -> TypeGuard[float | int]:
+    """A number typed in a cell (a bool is not one)."""
     t = type(x)
     return t is float or t is int or (t is not bool and isinstance(x, (int, float)))
 
 
 def variance(target: Number | None, result: Number | None) -> Number | None:
     """Écart = résultat obtenu − objectif."""
-    if _num(target) and _num(result):
+    if is_number(target) and is_number(result):
         return result - target
     return None
 
 
 def attainment(target: Number | None, result: Number | None) -> float | None:
     """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective."""
-    if _num(target) and _num(result) and target != 0:
+    if is_number(target) and is_number(result) and target != 0:
         return result / target
     return None
 
 
 def budget_variance(planned: Number | None, actual: Number | None) -> Number | None:
     """Écart budget = budget réel − budget prévu (positive = overrun)."""
-    if _num(planned) and _num(actual):
+    if is_number(planned) and is_number(actual):
         return actual - planned
     return None
 
 
 def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | None:
     """ROI = (CA réalisé − budget réel) / budget réel; undefined for a zero budget."""
-    if _num(revenue_actual) and _num(budget_actual) and budget_actual != 0:
+    if is_number(revenue_actual) and is_number(budget_actual) and budget_actual != 0:
         return (revenue_actual - budget_actual) / budget_actual
     return None
 
@@ -60,7 +61,7 @@ def is_late(end: date | None, closed: bool | None, as_of: date) -> bool | None:
 def latest_value(values: Sequence[Number | None]) -> Number | None:
     """Dernière valeur: the last value entered in a series of periods."""
     for v in reversed(values):
-        if _num(v):
+        if is_number(v):
             return v
     return None
 
@@ -71,15 +72,15 @@ def kpi_attainment(initial: Number | None, target: Number | None, latest: Number
     The ratio is direction-aware by construction: for a "lower is better" indicator both
     differences are negative, so progress towards a lower target is positive. Undefined (None)
     when the target equals the initial value or an input is missing."""
-    if _num(initial) and _num(target) and _num(latest) and target != initial:
+    if is_number(initial) and is_number(target) and is_number(latest) and target != initial:
         return (latest - initial) / (target - initial)
     return None
 
 
 def split_target(annual: Number | None, weights: Sequence[Number | None]) -> list[float | None]:
     """The monthly targets: the annual target shared in proportion to the seasonal weights."""
-    ws = [w if _num(w) else 0 for w in weights]
+    ws = [w if is_number(w) else 0 for w in weights]
     total = sum(ws)
-    if _num(annual) and total != 0:
+    if is_number(annual) and total != 0:
         return [annual * w / total for w in ws]
     return [None] * len(ws)

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import compute, schema
 from ..a1 import a1
+from ..compute import is_number
 from ..schema import Kind
 from .book import Book, quote_sheet
 from .formulas import cached_values
@@ -18,12 +19,8 @@ COLS = (36, 13, 15, 15, 15, 12)
 KPI_CHART_ROWS = 10
 
 
-def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
 def _sum(rows: list[dict], key: str) -> float:
-    return sum(r[key] for r in rows if _num(r.get(key)))
+    return sum(r[key] for r in rows if is_number(r.get(key)))
 
 
 def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -> None:
@@ -41,15 +38,15 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
 
     # Pre-filled rows with their computed values, for the cached results.
     rows = []
-    for r in book.data.rows("actions"):
-        rr = dict(r)
-        rr.update({k: (None if v == "" else v) for k, v in cached_values("actions", r, lang, book.as_of).items()})
+    for typed in book.data.rows("actions"):
+        rr = dict(typed)
+        rr.update({k: (None if v == "" else v) for k, v in cached_values("actions", typed, lang, book.as_of).items()})
         rows.append(rr)
     yes, done = book.label("yes_no", "yes"), book.label("status", "done")
     kpi_rows = [cached_values("kpis", k, lang, book.as_of) for k in book.data.rows("kpis")]
 
     def avg(values: list[Any]) -> Any:
-        vs = [v for v in values if _num(v)]
+        vs = [v for v in values if is_number(v)]
         return sum(vs) / len(vs) if vs else ""
 
     planned, actual = _sum(rows, "budget_planned"), _sum(rows, "budget_actual")
@@ -62,7 +59,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
         ("kpi.budget_actual", f"=SUM({col('budget_actual')})", Kind.MONEY, actual),
         ("kpi.budget_variance", f"=SUM({col('budget_variance')})", Kind.MONEY, _sum(rows, "budget_variance")),
         ("kpi.budget_unspent", f'=SUMIFS({col("budget_planned")},{col("budget_actual")},"=")', Kind.MONEY,
-         _sum([r for r in rows if not _num(r.get("budget_actual"))], "budget_planned")),
+         _sum([r for r in rows if not is_number(r.get("budget_actual"))], "budget_planned")),
         ("kpi.revenue_expected", f"=SUM({col('revenue_expected')})", Kind.MONEY, _sum(rows, "revenue_expected")),
         ("kpi.revenue_actual", f"=SUM({col('revenue_actual')})", Kind.MONEY, rev_actual),
         ("kpi.roi", f'=IF(SUM({col("budget_actual")})=0,"",(SUM({col("revenue_actual")})-SUM({col("budget_actual")}))'
@@ -77,16 +74,17 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
                       avg([k["attainment"] for k in kpi_rows])))
     if revenue_cells:
         rs = quote_sheet(book.sheet_name("revenue"))
-        ann = f"{rs}!{a1(*revenue_cells['annual'], True)}"
+        ann_row, ann_col = revenue_cells['annual']
+        ann = f"{rs}!{a1(ann_row, ann_col, True)}"
         act_rng = f"{rs}!{a1(revenue_cells['first'], 4, True)}:{a1(revenue_cells['last'], 4, True)}"
         annual = book.data.revenue.annual_target
-        cum = sum(v for v in book.data.revenue.actuals if _num(v))
-        has_actuals = any(_num(v) for v in book.data.revenue.actuals)
+        cum = sum(v for v in book.data.revenue.actuals if is_number(v))
+        has_actuals = any(is_number(v) for v in book.data.revenue.actuals)
         tiles += [
-            ("kpi.rev_target", f'=IF(ISNUMBER({ann}),{ann},"")', Kind.MONEY, annual if _num(annual) else ""),
+            ("kpi.rev_target", f'=IF(ISNUMBER({ann}),{ann},"")', Kind.MONEY, annual if is_number(annual) else ""),
             ("kpi.rev_actual", f'=IF(COUNT({act_rng})=0,"",SUM({act_rng}))', Kind.MONEY, cum if has_actuals else ""),
             ("kpi.rev_progress", f'=IF(AND(ISNUMBER({ann}),COUNT({act_rng})>0),IF({ann}=0,"",SUM({act_rng})/{ann}),"")',
-             Kind.PERCENT, compute.attainment(annual, cum) if has_actuals and _num(annual) and annual else ""),
+             Kind.PERCENT, compute.attainment(annual, cum) if has_actuals and is_number(annual) and annual else ""),
         ]
 
     r = 3

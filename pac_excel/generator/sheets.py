@@ -186,10 +186,10 @@ def write_objective(book: Book, ws: Any) -> None:
     budget = sum(r.get("budget") or 0 for r in task_rows if isinstance(r.get("budget"), (int, float)))
     n_done = sum(1 for r in task_rows if r.get("status") == done)
     n_tasks = sum(1 for r in task_rows if r.get("task"))
-    kpi_att = [compute.kpi_attainment(k.get("initial"), k.get("target"),
-                                      compute.latest_value([k.get(m) for m in schema.MONTH_KEYS]))
-               for k in d.rows("kpis")]
-    kpi_att = [a for a in kpi_att if a is not None]
+    attainments = [compute.kpi_attainment(k.get("initial"), k.get("target"),
+                                          compute.latest_value([k.get(m) for m in schema.MONTH_KEYS]))
+                   for k in d.rows("kpis")]
+    kpi_att = [a for a in attainments if a is not None]
     figures = [
         ("objective.budget", f"=SUM({tk('budget')})", Kind.MONEY, budget),
         ("objective.done", f'=COUNTIFS({tk("status")},"{done}")&" / "&COUNTA({tk("task")})', Kind.TEXT,
@@ -213,8 +213,8 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
     """Writes the revenue sheet; returns the cells the dashboard uses."""
     d, t, lang = book.data, book.t, book.lang
     cols = schema.REVENUE_COLUMNS
-    for i, c in enumerate(cols):
-        ws.set_column(i, i, c.width)
+    for i, column in enumerate(cols):
+        ws.set_column(i, i, column.width)
     book.sheet_header(ws, t("revenue.title"))
     ws.merge_range(3, 0, 3, 2, t("revenue.annual"), book.fmt("label"))
     annual = d.revenue.annual_target
@@ -229,8 +229,8 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
 
     h = REVENUE_HEADER_ROW
     ws.set_row(h, 32)
-    for i, c in enumerate(cols):
-        ws.write_string(h, i, c.label(lang), book.fmt("header_c" if c.computed else "header"))
+    for i, column in enumerate(cols):
+        ws.write_string(h, i, column.label(lang), book.fmt("header_c" if column.computed else "header"))
     first, last = h + 1, h + 12
     weights = list(d.revenue.weights) + [None] * (12 - len(d.revenue.weights))
     actuals = list(d.revenue.actuals) + [None] * (12 - len(d.revenue.actuals))
@@ -249,7 +249,7 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
         tgt, act = targets[m], actuals[m]
         has_act = isinstance(act, (int, float))
         cum_t = cum_t + tgt if tgt is not None else cum_t
-        cum_a = cum_a + act if has_act else cum_a
+        cum_a = cum_a + act if isinstance(act, (int, float)) else cum_a
         cached = {
             3: tgt,
             5: compute.variance(tgt, act),
@@ -379,9 +379,9 @@ def write_planning(book: Book, ws: Any) -> None:
     if n:
         first, last = hdr + 1, hdr + n
         c0, c1 = len(fields), len(fields) + 11
-        m = f"{col_letter(c0)}${hdr + 1}"
+        month = f"{col_letter(c0)}${hdr + 1}"
         s, e, st = f"$E{first + 1}", f"$F{first + 1}", f"$D{first + 1}"
-        overlap = f"ISNUMBER({s}),ISNUMBER({e}),{s}<=EOMONTH({m},0),{e}>={m}"
+        overlap = f"ISNUMBER({s}),ISNUMBER({e}),{s}<=EOMONTH({month},0),{e}>={month}"
         rules = [
             (f'=AND({overlap},{st}="{done}")', "gantt_done"),
             (f'=AND({overlap},{e}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "gantt_late"),
@@ -391,7 +391,7 @@ def write_planning(book: Book, ws: Any) -> None:
             ws.conditional_format(first, c0, last, c1, {"type": "formula", "criteria": formula,
                                                         "format": book.dxf(style)})
         ws.conditional_format(hdr, c0, hdr, c1, {"type": "formula",
-                                                 "criteria": f"=AND(TODAY()>={m},TODAY()<=EOMONTH({m},0))",
+                                                 "criteria": f"=AND(TODAY()>={month},TODAY()<=EOMONTH({month},0))",
                                                  "format": book.dxf("today")})
     ws.freeze_panes(hdr + 1, 2)
     book.print_setup(ws, hdr, len(fields) + 11, hdr + max(n, 1))
