@@ -19,6 +19,7 @@ from typing import Any
 
 from ..a1 import col_index
 from .package import Layout, Package
+from .values import EPOCH_1900, EPOCH_1904
 
 #: built-in number formats that show a date or a time (ECMA-376, 18.8.30)
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
@@ -52,12 +53,12 @@ def is_date_format(code: str) -> bool:
     return any(ch in bare for ch in "dmyhs")
 
 
-def serial_to_date(serial: float, date1904: bool) -> Any:
-    """An Excel serial as a date (whole days) or datetime; the number itself when it is a bare
-    time of day or out of range."""
+def formatted_date(serial: float, date1904: bool) -> Any:
+    """What a cell with a date format shows, as python-calamine gives it: a date (whole days)
+    or a datetime; the number itself for a bare time of day or out of range."""
     if (serial < 1 and not date1904) or serial < 0 or serial > 2_958_465:
         return serial
-    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    epoch = datetime.combine(EPOCH_1904 if date1904 else EPOCH_1900, datetime.min.time())
     if not date1904 and serial < 60:
         serial += 1  # Excel's phantom 29 February 1900
     value = epoch + timedelta(days=serial)
@@ -273,7 +274,7 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
         except ValueError:
             return text
         if style and style in book.date_styles():
-            return serial_to_date(number, date1904)
+            return formatted_date(number, date1904)
         return number
 
     p = _parser()
