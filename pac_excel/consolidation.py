@@ -18,7 +18,7 @@ from typing import Any
 
 from . import aggregate
 from .analysis import ActionRecord, Analysis, Kpi, analyze
-from .errors import PacError
+from .errors import PacError, PlanReadError
 from .problems import Problem, Report
 from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, read_failure, rebuild
 from .read.workbook import REJECT_CODES, SUPPORTED, rejection_code  # noqa: F401 (REJECT_CODES: re-exported)
@@ -193,7 +193,8 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
         try:
             e.digest = _digest(e.path)
         except OSError as exc:
-            e.status, e.code, e.reason = "rejected", "missing", str(exc)
+            e.error = PlanReadError("read.missing", path=e.path, detail=str(exc))  # vanished, or not readable
+            e.status, e.code = "rejected", "missing"
             continue
         if e.digest in first_of:
             e.status, e.code, e.reason = "skipped", "duplicate", str(first_of[e.digest].path)

@@ -378,3 +378,13 @@ def test_time_limit_does_not_wait_for_a_slow_background_parse(tmp_path, monkeypa
     status = {e.path.name: (e.status, e.code) for e in res.files}
     assert status == {name: ("rejected", "timeout") if name == "t1.xlsx" else ("ok", None) for name in budgets}
     assert res.totals()["budget_planned"] == round(math.fsum(v for k, v in budgets.items() if k != "t1.xlsx"), 2)
+
+
+def test_a_file_that_vanished_is_missing_in_plain_words(tmp_path):
+    """A path that is not there: rejected as missing, the reason in French or English, the
+    system's own text kept as the detail only."""
+    res = consolidate([tmp_path / "nope.xlsx"], as_of=AS_OF, jobs=1)
+    entry = res.files[0]
+    assert (entry.status, entry.code) == ("rejected", "missing")
+    assert entry.reason_text("fr") == f"{tmp_path / 'nope.xlsx'} : fichier introuvable."
+    assert "Errno" not in entry.reason_text("en") and "Errno" in entry.to_dict()["detail"]
