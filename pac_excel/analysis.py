@@ -357,8 +357,8 @@ def listed_categories(wb: Workbook) -> set[str] | None:
 def _check_categories(wb: Workbook, table: FoundTable, actions: list[Any], problems: list[Problem]) -> None:
     """In a pac-excel workbook, a category is one of the Listes sheet's (the user may rename them
     or add some) or a standard one in either language; anything else is reported at its cell."""
-    if "category" not in table.columns:
-        return
+    if "category" not in table.columns or all(a.category_key is not None or not a.category for a in actions):
+        return  # every category a standard one: the Listes sheet need not be read
     listed = listed_categories(wb)
     if listed is None:
         return
