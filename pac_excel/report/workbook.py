@@ -89,9 +89,11 @@ def _write(ws: Any, f: _Formats, r: int, c: int, v: Any, kind: str) -> None:
 def _table(wb: Any, f: _Formats, name: str, headers: list[str], rows: list[list[Any]], kinds: str,
            rag_col: int | None = None) -> Any:
     ws = wb.add_worksheet(name)
+    ws.set_row(0, 42)  # headers wrap ("Écart budget (actions avec budget réel)": three lines)
     for c, h in enumerate(headers):
         ws.write_string(0, c, h, f.head)
-        ws.set_column(c, c, 40 if kinds[c] == "t" and c in (2, 4) and len(headers) > 6 else 14)
+        ws.set_column(c, c, 40 if kinds[c] == "t" and c in (2, 4) and len(headers) > 6
+                      else 20 if kinds[c] == "t" and c == 3 else 14)
     for r, row in enumerate(rows, 1):
         for c, v in enumerate(row):
             _write(ws, f, r, c, v, kinds[c])
