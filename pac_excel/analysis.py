@@ -135,7 +135,7 @@ class Analysis:
     def localize(self, lang: str) -> None:
         """Recognised statuses and categories as the labels of ``lang`` (a French and an English
         plan then group alike); values that match nothing stay as typed."""
-        localize(self.actions, lang)
+        localize(self.actions, lang, self.kpis)
 
     # An analysis travels between processes (bounded reading, consolidation workers): its actions
     # go as columns, dates as day numbers — 100,000 actions in ≈ 1 s instead of 3.4 s as objects.
@@ -206,7 +206,9 @@ def records_frame(records: list[Any], kind: Any, extra: dict[str, list[Any]] | N
     return pd.DataFrame(columns)
 
 
-def localize(actions: list[ActionRecord], lang: str) -> None:
+def localize(actions: list[ActionRecord], lang: str, kpis: list[Kpi] | None = None) -> None:
+    """Every value of a list column (status, category, horizon, phase; an indicator's type and
+    direction) that is recognised, as the label of ``lang``; the rest as typed."""
     status = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
     category = {k: schema.CATEGORY.label(k, lang) for k, _ in schema.CATEGORY.values}
     for a in actions:
@@ -214,6 +216,22 @@ def localize(actions: list[ActionRecord], lang: str) -> None:
             a.status = status[a.status_key]
         if a.category_key is not None:
             a.category = category[a.category_key]
+    others = [c for c in record_columns() if c.choices in ("horizon", "phase")]
+    for col in others:
+        _relabel(actions, col.key, schema.LIST_BY_KEY[str(col.choices)], lang)
+    for col in (schema.KPIS.column("type"), schema.KPIS.column("direction")):
+        _relabel(kpis or [], col.key, schema.LIST_BY_KEY[str(col.choices)], lang)
+
+
+def _relabel(records: list[Any], field_name: str, lst: schema.ListDef, lang: str) -> None:
+    labels: dict[str, str] = {}
+    for r in records:
+        typed = getattr(r, field_name)
+        if typed:
+            if typed not in labels:
+                key = lst.key_of(typed)
+                labels[typed] = lst.label(key, lang) if key else typed
+            setattr(r, field_name, labels[typed])
 
 
 _DATE_FIELDS = {c.key for c in schema.ACTIONS.columns if c.kind is Kind.DATE}

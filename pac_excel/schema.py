@@ -249,6 +249,8 @@ HORIZON = ListDef(
         ("medium", T("Moyen terme", "Medium term")),
         ("long", T("Long terme", "Long term")),
     ),
+    synonyms=(("short", ("court", "ct", "short", "immediat", "< 1 an")),
+              ("medium", ("moyen", "mt", "medium", "mid term")), ("long", ("long", "lt", "long-term"))),
 )
 
 PHASE = ListDef(
@@ -264,6 +266,8 @@ KPI_TYPE = ListDef(
     "kpi_type",
     T("Types d’indicateur", "Indicator types"),
     (("tracking", T("Suivi", "Tracking")), ("result", T("Résultat", "Result"))),
+    synonyms=(("tracking", ("activite", "moyen", "pilotage", "activity", "leading", "process")),
+              ("result", ("resultat", "lagging", "outcome", "performance"))),
 )
 
 DIRECTION = ListDef(
@@ -273,6 +277,10 @@ DIRECTION = ListDef(
         ("up", T("Hausse", "Higher is better")),
         ("down", T("Baisse", "Lower is better")),
     ),
+    synonyms=(("up", ("hausse", "a la hausse", "augmenter", "croissant", "plus c'est haut mieux c'est", "higher",
+                      "up", "increase", "↑")),
+              ("down", ("baisse", "a la baisse", "diminuer", "decroissant", "plus c'est bas mieux c'est", "lower",
+                        "down", "decrease", "↓"))),
 )
 
 YES_NO = ListDef("yes_no", T("Oui / Non", "Yes / No"), (("yes", T("Oui", "Yes")), ("no", T("Non", "No"))))

@@ -141,3 +141,21 @@ def test_categories_renamed_or_added_in_the_listes_sheet_are_kept(tmp_path):
     unknown = [(p.params["value"], p.row) for p in a.problems if p.code == "unknown_value"]
     assert unknown == [("Divers", a.actions[3].row)]
     assert set(a.group("category")) == set(typed)
+
+
+def test_every_list_follows_the_output_language(tmp_path):
+    """The sample plan generated in English, read in French: horizons, indicator types and
+    directions come back as the French labels, the same as from the French workbook."""
+    from pathlib import Path as P
+
+    data = PlanData.from_toml(P(__file__).resolve().parent.parent / "samples" / "formation_rh.toml")
+    fr = generate(tmp_path / "fr.xlsx", GenerateOptions(lang="fr", year=2026, force=True), data)
+    en = generate(tmp_path / "en.xlsx", GenerateOptions(lang="en", year=2026, force=True), data)
+    a_fr, a_en = analyze(fr, as_of=AS_OF), analyze(en, as_of=AS_OF, lang="fr")
+    assert [k.direction for k in a_en.kpis] == [k.direction for k in a_fr.kpis]
+    assert {k.direction for k in a_en.kpis} <= set(schema.DIRECTION.labels("fr"))
+    assert [k.type for k in a_en.kpis] == [k.type for k in a_fr.kpis]
+    assert [x.horizon for x in a_en.actions] == [x.horizon for x in a_fr.actions]
+    assert {x.horizon for x in a_en.actions} - {""} <= set(schema.HORIZON.labels("fr"))
+    back = analyze(fr, as_of=AS_OF, lang="en")
+    assert {k.direction for k in back.kpis} <= set(schema.DIRECTION.labels("en"))
