@@ -84,8 +84,6 @@ def json_keys() -> tuple[str, ...]:
 Action = record_type()
 #: how the records are annotated: their type is generated from the schema at run time
 ActionRecord = Any
-#: the keys of an action in the JSON contract (the standard schema's), in order
-ACTION_JSON_KEYS = json_keys()
 
 
 @dataclass(slots=True)

@@ -27,10 +27,9 @@ from ..a1 import a1, col_index
 from ..errors import REJECT_CODES, PlanReadError, rejection_code  # noqa: F401 (re-exported)
 from .package import Layout, Package
 
-OOXML = (".xlsx", ".xlsm")
 PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
-#: a sheet read as a grid of more cells is refused: python-calamine allocates the whole grid
-#: from the first to the farthest cell, and aborts the process when that fails (one value typed
+#: a sheet read as a grid of more cells is refused: the readers materialise the whole grid from
+#: A1 to the farthest value, and python-calamine aborts the process when that fails (one value typed
 #: at XFD1048576 asks for 17 billion cells: measured)
 MAX_CELLS = 20_000_000
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods")
