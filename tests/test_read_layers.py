@@ -248,3 +248,14 @@ def test_tolerant_reader_reports_what_it_cannot_decode(tmp_path):
     assert {("error_value", "B3"), ("error_value", "C4"), ("hidden_rows", "A2")} <= where
     assert a.totals()["actions"] == 3 and a.totals()["budget_planned"] == round(BUDGET - ROWS[2][2], 2)
     assert [x.owner for x in a.actions] == [ROWS[0][1], None, ROWS[2][1]]  # an error is missing, as on the fast path
+
+
+def test_what_the_caller_printed_is_not_printed_twice(tmp_path):
+    """A script prints (buffered: stdout is a pipe), then analyses a file: the forked reading
+    process must not flush a copy of that buffer when it exits."""
+    path = _big_plan(tmp_path / "plan.xlsx", 5)
+    code = ("from pac_excel import analyze\nprint('before')\n"
+            f"a = analyze({str(path)!r})\nprint('after', a.totals()['actions'])\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["before", "after 5"]
