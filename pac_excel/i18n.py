@@ -115,21 +115,8 @@ TX: dict[str, T] = {
     "rep.sheet": T("Feuille", "Sheet"),
     "rep.row": T("Ligne", "Row"),
     "rep.cell": T("Cellule", "Cell"),
-    "rep.action": T("Action", "Action"),
-    "rep.owner": T("Qui", "Owner"),
-    "rep.category": T("Catégorie", "Category"),
-    "rep.status": T("Statut", "Status"),
-    "rep.end": T("Date fin", "End date"),
-    "rep.target": T("Objectif", "Target"),
     "rep.result": T("Résultat", "Result"),
-    "rep.variance": T("Écart", "Variance"),
-    "rep.attainment": T("Taux d’atteinte", "Attainment"),
     "rep.days_late": T("Jours de retard", "Days late"),
-    "rep.indicator": T("Indicateur", "Indicator"),
-    "rep.type": T("Type", "Type"),
-    "rep.direction": T("Sens", "Direction"),
-    "rep.initial": T("Valeur initiale", "Initial value"),
-    "rep.latest": T("Dernière valeur", "Latest value"),
     "rep.severity": T("Gravité", "Severity"),
     "rep.sheet.summary": T("Synthèse", "Summary"),
     "rep.sheet.variances": T("Écarts", "Variances"),
@@ -144,7 +131,6 @@ TX: dict[str, T] = {
                          "{ok} file(s) consolidated, {rejected} rejected, {skipped} skipped"),
     "cons.by_team": T("Par équipe", "By team"),
     "cons.file": T("Fichier", "File"),
-    "cons.team": T("Équipe", "Team"),
     "cons.status": T("Statut", "Status"),
     "cons.reason": T("Raison", "Reason"),
     "cons.detected": T("Lignes détectées", "Rows detected"),
@@ -234,8 +220,6 @@ TX: dict[str, T] = {
     "kpi.actions": T("Actions", "Actions"),
     "kpi.done": T("Actions terminées", "Actions done"),
     "kpi.late": T("Actions en retard", "Late actions"),
-    "kpi.budget_planned": T("Budget prévu", "Planned budget"),
-    "kpi.budget_actual": T("Budget réel", "Actual budget"),
     "kpi.budget_variance": T("Écart budget (actions avec budget réel)", "Budget variance (actions with an actual)"),
     "kpi.budget_unspent": T("Budget prévu pas encore dépensé", "Planned budget not yet spent"),
     "kpi.revenue_expected": T("CA attendu des actions", "Expected revenue of actions"),
@@ -247,7 +231,6 @@ TX: dict[str, T] = {
     "kpi.rev_actual": T("CA réalisé cumulé", "Cumulative actual revenue"),
     "kpi.rev_progress": T("Avancement vers l’objectif annuel", "Progress towards annual target"),
     "col.count": T("Actions", "Actions"),
-    "col.late": T("En retard", "Late"),
     "lists.title": T("Listes des menus déroulants", "Dropdown lists"),
     "lists.hint": T("Complétez la liste des responsables (colonne A) ; vous pouvez renommer les catégories. "
                     "Les autres listes sont utilisées par les formules et restent fixes.",
@@ -347,3 +330,18 @@ def money(v: float | None) -> str:
         return "—"
     whole = f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
     return whole.removesuffix(",00") + " €"
+
+
+def column_label(key: str, lang: str, table: str = "actions") -> str:
+    """A column's label, from the schema: the one place it is written."""
+    from . import schema
+
+    return {"actions": schema.ACTIONS, "kpis": schema.KPIS}[table].column(key).label(lang)
+
+
+def figure_label(name: str, lang: str) -> str:
+    """The label of a total: its own text (``kpi.<key>``) where it says more than the column's
+    ("CA attendu des actions"), else its column's."""
+    key = name.removeprefix("kpi.")
+    text = TX.get(f"kpi.{key}")
+    return text(lang) if text is not None else column_label(key, lang)

@@ -15,7 +15,7 @@ from helpers import LANGS, TEMPLATES, error_cells, make, table_cells
 from libreoffice import convert
 
 from pac_excel import schema
-from pac_excel.i18n import tx
+from pac_excel.i18n import figure_label, tx
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
@@ -237,8 +237,8 @@ def test_dashboard_totals_follow_the_typed_plan(recalculated, lang):
     assert t[tx("kpi.actions", lang)] == len(typed)
     assert t[tx("kpi.done", lang)] == sum(r.get("status") == schema.STATUS.label("done", lang) for r in typed)
     assert t[tx("kpi.late", lang)] == sum(e["late"] == yes for e in exp) == 2
-    assert t[tx("kpi.budget_planned", lang)] == approx(s(typed, "budget_planned"))
-    assert t[tx("kpi.budget_actual", lang)] == approx(s(typed, "budget_actual"))
+    assert t[figure_label("budget_planned", lang)] == approx(s(typed, "budget_planned"))
+    assert t[figure_label("budget_actual", lang)] == approx(s(typed, "budget_actual"))
     assert t[tx("kpi.budget_variance", lang)] == approx(s(exp, "budget_variance"))
     unspent = s([r for r in typed if not num(r.get("budget_actual"))], "budget_planned")
     assert unspent > 0 and t[tx("kpi.budget_unspent", lang)] == approx(unspent)
@@ -364,8 +364,8 @@ def test_samples_recalculate_to_the_figures_of_their_data(recalculated, name, te
                 assert g[key] == approx(want), (key, r)
     t = tiles(wb[schema.sheet_name("dashboard", "fr")])
     planned = sum(r.get("budget_planned", 0) for r in actions)
-    assert t[tx("kpi.budget_planned", "fr")] == approx(planned)
-    assert t[tx("kpi.budget_actual", "fr")] == approx(sum(r.get("budget_actual", 0) for r in actions))
+    assert t[figure_label("budget_planned", "fr")] == approx(planned)
+    assert t[figure_label("budget_actual", "fr")] == approx(sum(r.get("budget_actual", 0) for r in actions))
     n_actions = len(get_actions_with_text(wb))
     assert t[tx("kpi.actions", "fr")] == n_actions
     if template == "pac":
@@ -405,7 +405,7 @@ def test_samples_carry_the_right_cached_values_for_readers_that_do_not_recalcula
             assert (is_blank(g[key]) if want is None else g[key] == expected), (key, r.get("action"), g[key], want)
     assert all(is_blank(got[-1][k]) for k in ("variance", "attainment", "late"))
     t = tiles(wb[schema.sheet_name("dashboard", "fr")])
-    assert t[tx("kpi.budget_planned", "fr")] == approx(sum(r.get("budget_planned", 0) for r in actions))
+    assert t[figure_label("budget_planned", "fr")] == approx(sum(r.get("budget_planned", 0) for r in actions))
     assert t[tx("kpi.revenue_actual", "fr")] == approx(sum(r.get("revenue_actual", 0) for r in actions))
     kpis = read_rows(wb[schema.sheet_name("kpis", "fr")], 4, schema.KPIS.columns, "fr", len(data["kpis"]))
     for k, g in zip(data["kpis"], kpis):

@@ -10,6 +10,7 @@ from typing import Any
 from .. import compute, schema
 from ..a1 import a1
 from ..compute import is_number
+from ..i18n import figure_label
 from ..schema import Kind
 from .book import Book, quote_sheet
 from .formulas import cached_values
@@ -92,7 +93,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     for key, formula, kind, cached in tiles:
         r += 1
         ws.set_row(r, 20)
-        ws.write_string(r, 0, t(key), book.fmt("tile_label"))
+        ws.write_string(r, 0, figure_label(key, lang) if key.startswith("kpi.") else t(key), book.fmt("tile_label"))
         ws.write_formula(r, 1, formula, book.fmt("tile_value", kind), cached)
 
     # ---- by status
@@ -141,7 +142,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     _section(book, ws, r, t("dashboard.by_owner"))
     r += 1
     _heads(book, ws, r, [A.column("owner").label(lang), t("col.count"), A.column("budget_planned").label(lang),
-                         A.column("budget_actual").label(lang), t("col.late")])
+                         A.column("budget_actual").label(lang), A.column("late").label(lang)])
     ocol, ofirst, olast = layout["owner"]
     owners = list(book.data.owners)
     owner_first = r + 1

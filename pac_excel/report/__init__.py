@@ -12,10 +12,7 @@ def total_figures() -> list[tuple[str, str, str]]:
 
 
 def label(key: str, lang: str) -> str:
-    """The label of a figure: its own text (i18n ``kpi.<key>``), else its column's (schema)."""
-    from .. import schema
-    from ..i18n import TX
+    """The label of a figure (i18n.figure_label)."""
+    from ..i18n import figure_label
 
-    key = key.removeprefix("kpi.")
-    text = TX.get(f"kpi.{key}")
-    return text(lang) if text is not None else schema.ACTIONS.column(key).label(lang)
+    return figure_label(key, lang)

@@ -15,7 +15,7 @@ from .. import schema
 from ..a1 import MAX_CELL_TEXT, cell_text
 from ..consolidation import Consolidation
 from ..fileio import atomic_output
-from ..i18n import tx
+from ..i18n import column_label, tx
 from . import label, total_figures
 
 
@@ -214,8 +214,8 @@ def _kpis(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
 
 def _journal(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
     t = lambda k: tx(k, lang)  # noqa: E731
-    headers = [t("cons.file"), t("cons.team"), t("cons.status"), "Code", t("cons.reason"), t("cons.detected"),
-               t("cons.consolidated"), t("cons.ignored"), t("cons.rejected")]
+    headers = [t("cons.file"), column_label("team", lang), t("cons.status"), "Code", t("cons.reason"),
+               t("cons.detected"), t("cons.consolidated"), t("cons.ignored"), t("cons.rejected")]
     rows = []
     for f in c.files:
         r = f.rows()
@@ -250,8 +250,8 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
     charts = []
     for title, groups, late in ((t("cons.by_team"), c.by_team(), True), (t("rep.by_category"), c.group("category"),
                                                                          False)):
-        heads = [title, t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")] + (
-            [t("col.late")] if late else [])
+        heads = [title, t("kpi.actions"), column_label("budget_planned", lang), column_label("budget_actual", lang)] + (
+            [column_label("late", lang)] if late else [])
         for col, h in enumerate(heads):
             ws.write_string(r, col, h, fm["head"])
         first = r + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from ..analysis import Analysis
-from ..i18n import money, tx
+from ..i18n import column_label, money, tx
 from . import label, total_figures
 
 WORST = 5
@@ -20,6 +20,7 @@ def _pct(v: float | None) -> str:
 def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, headers, rows) for every part of the summary."""
     t = lambda k: tx(k, lang)  # noqa: E731
+    A = lambda k: column_label(k, lang)  # noqa: E731
     out = []
     if not problems_only:
         tot = a.totals()
@@ -29,15 +30,12 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
             rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]
-            out.append((t(title), [t("rep.name"), t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")],
-                        rows))
+            out.append((t(title), [t("rep.name"), t("kpi.actions"), A("budget_planned"), A("budget_actual")], rows))
         late = [[f"{x.sheet}!{x.row}", x.action, x.owner, x.end.strftime("%d/%m/%Y") if x.end else "", x.status]
                 for x in a.actions if x.late]
-        out.append((t("rep.late"), [t("rep.where"), t("rep.action"), t("rep.owner"), t("rep.end"), t("rep.status")],
-                    late))
+        out.append((t("rep.late"), [t("rep.where"), A("action"), A("owner"), A("end"), A("status")], late))
         scored = sorted((x for x in a.actions if x.attainment is not None), key=lambda x: x.attainment)[:WORST]
-        out.append((t("rep.worst"), [t("rep.where"), t("rep.action"), t("rep.target"), t("rep.result"),
-                                     t("rep.attainment")],
+        out.append((t("rep.worst"), [t("rep.where"), A("action"), A("target"), t("rep.result"), A("attainment")],
                     [[f"{x.sheet}!{x.row}", x.action, f"{x.target:g}", f"{x.result:g}", _pct(x.attainment)]
                      for x in scored]))
     probs = [[p.severity, p.code, f"{p.sheet or ''}!{p.cell or ''}".strip("!"), p.message(lang)] for p in a.problems]

@@ -13,7 +13,7 @@ from .. import aggregate
 from ..a1 import cell_text
 from ..analysis import Analysis
 from ..fileio import atomic_output
-from ..i18n import tx
+from ..i18n import column_label, tx
 from . import label, total_figures
 
 NAVY, GREY = "#1F3864", "#595959"
@@ -27,25 +27,26 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
                                             "strings_to_numbers": False})
         f = _Formats(wb)
         t = lambda k: tx(k, lang)  # noqa: E731
+        A = lambda k: column_label(k, lang)  # noqa: E731
         _summary(wb, f, a, t, lang)
         amounts = [*aggregate.amounts(), "budget_variance"]  # every totalled amount of the schema
         _table(wb, f, t("rep.sheet.variances"),
-               [t("rep.sheet"), t("rep.row"), t("rep.action"), t("rep.owner"), t("rep.category"), t("rep.status"),
-                t("rep.target"), t("rep.result"), t("rep.variance"), t("rep.attainment"),
+               [t("rep.sheet"), t("rep.row"), *(A(k) for k in ("action", "owner", "category", "status", "target")),
+                t("rep.result"), A("variance"), A("attainment"),
                 *(label(k, lang) for k in amounts)],
                [[x.sheet, x.row, x.action, x.owner, x.category, x.status, x.target, x.result, x.variance,
                  x.attainment, *(getattr(x, k) for k in amounts)]
                 for x in sorted(a.actions, key=lambda x: (x.attainment is None, x.attainment or 0))],
                kinds="ttttttnnnp" + "m" * len(amounts), rag_col=9)
         _table(wb, f, t("rep.sheet.late"),
-               [t("rep.sheet"), t("rep.row"), t("rep.action"), t("rep.owner"), t("rep.end"), t("rep.status"),
+               [t("rep.sheet"), t("rep.row"), A("action"), A("owner"), A("end"), A("status"),
                 t("rep.days_late")],
                [[x.sheet, x.row, x.action, x.owner, x.end, x.status, (a.as_of - x.end).days]
                 for x in sorted((x for x in a.actions if x.late), key=lambda x: x.end)],
                kinds="ttttdtn")
         _table(wb, f, t("rep.sheet.kpis"),
-               [t("rep.indicator"), t("rep.type"), t("rep.direction"), t("rep.initial"), t("rep.target"),
-                t("rep.latest"), t("rep.attainment")],
+               [A("indicator"), *(column_label(k, lang, "kpis") for k in ("type", "direction", "initial")),
+                A("target"), column_label("latest", lang, "kpis"), A("attainment")],
                [[k.name, k.type, k.direction, k.initial, k.target, k.latest, k.attainment] for k in a.kpis],
                kinds="tttnnnp", rag_col=6)
         _table(wb, f, t("rep.sheet.problems"),
@@ -128,7 +129,8 @@ def _summary(wb: Any, f: _Formats, a: Analysis, t: Any, lang: str) -> None:
     for key, title in (("category", "rep.by_category"), ("status", "rep.by_status"), ("owner", "rep.by_owner")):
         groups = a.group(key)
         ws.write_string(r, 0, t(title), f.head)
-        for c, h in enumerate((t("kpi.actions"), t("kpi.budget_planned"), t("kpi.budget_actual")), 1):
+        heads = (t("kpi.actions"), column_label("budget_planned", lang), column_label("budget_actual", lang))
+        for c, h in enumerate(heads, 1):
             ws.write_string(r, c, h, f.head)
         first = r + 1
         for name, g in groups.items():
