@@ -295,6 +295,11 @@ FREQUENCY = ListDef(
         ("quarterly", T("Trimestrielle", "Quarterly")),
         ("yearly", T("Annuelle", "Yearly")),
     ),
+    synonyms=(("daily", ("quotidien", "chaque jour", "tous les jours", "journalier", "every day")),
+              ("weekly", ("hebdo", "chaque semaine", "toutes les semaines", "every week")),
+              ("monthly", ("mensuel", "chaque mois", "tous les mois", "every month")),
+              ("quarterly", ("trimestriel", "chaque trimestre", "tous les 3 mois", "every quarter")),
+              ("yearly", ("annuel", "chaque annee", "tous les ans", "every year", "annually"))),
 )
 
 OWNERS = ListDef("owner", T("Responsables", "Owners"), (), editable=True, size=30)

@@ -159,3 +159,12 @@ def test_every_list_follows_the_output_language(tmp_path):
     assert {x.horizon for x in a_en.actions} - {""} <= set(schema.HORIZON.labels("fr"))
     back = analyze(fr, as_of=AS_OF, lang="en")
     assert {k.direction for k in back.kpis} <= set(schema.DIRECTION.labels("en"))
+
+
+@pytest.mark.parametrize("lst,typed,key", [
+    (schema.HORIZON, "Court terme", "short"), (schema.HORIZON, "long term", "long"),
+    (schema.KPI_TYPE, "Résultats", "result"), (schema.DIRECTION, "À la hausse", "up"),
+    (schema.DIRECTION, "Lower is better", "down"), (schema.FREQUENCY, "Hebdo", "weekly"),
+    (schema.FREQUENCY, "tous les 3 mois", "quarterly"), (schema.PHASE, "Opérationnelles", "operational")])
+def test_every_list_has_synonyms(lst, typed, key):
+    assert lst.key_of(typed) == key
