@@ -334,9 +334,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     own = meta is not None
     actions = _read_actions(table, wb, problems, as_of)
     columns = set(table.columns)
-    wanted = ("owner", "end") if tasks and "progress" in columns else \
-        ("owner", "budget_planned", "end") if tasks else ("owner", "budget_planned", "end", "target", "result")
-    for key in wanted:
+    kind = "tracker" if tasks and "progress" in columns else "tasks" if tasks else "plan"
+    for key in (c.key for c in schema.ACTIONS.columns if kind in c.wanted):  # the schema's checks role
         if key not in columns:
             problems.append(Problem("missing_column", table.sheet.name, None,
                                     {"value": schema.ACTIONS.column(key).label("fr")}))

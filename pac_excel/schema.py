@@ -67,6 +67,8 @@ class Column:
     help: Text | None = None  # input message shown when the cell is selected
     record: bool = True  # a field of the records read back (numbering, team and source are not)
     report: bool = False  # shown in the report and consolidated tables (every totalled amount is, too)
+    #: checks: the kinds of table ("plan", "tasks", "tracker") whose reading reports it missing
+    wanted: tuple[str, ...] = ()
 
     @property
     def totalled(self) -> bool:
@@ -378,11 +380,11 @@ ACTIONS = TableDef(
            synonyms=("cibles", "segment", "audience", "cible commerciale")),
         _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner",
            synonyms=("qui", "qui ? (qui realise l'action ?)", "responsable", "porteur", "pilote", "owner", "dri",
-                     "who", "responsible"), report=True),
+                     "who", "responsible"), report=True, wanted=("plan", "tasks", "tracker")),
         _c("means", "Moyens", "Means", Kind.TEXT, 18, synonyms=("moyens", "ressources", "means", "resources")),
         _c("budget_planned", "Budget prévu", "Planned budget", Kind.MONEY, 13,
            synonyms=("budget", "budget prevu", "cout", "cout prevu", "budget previsionnel", "cost",
-                     "planned cost"), report=True),
+                     "planned cost"), report=True, wanted=("plan", "tasks")),
         _c("budget_actual", "Budget réel", "Actual budget", Kind.MONEY, 13,
            synonyms=("budget realise", "depense", "depenses", "cout reel", "actual cost", "spent", "actual spend"),
            report=True),
@@ -390,15 +392,17 @@ ACTIONS = TableDef(
            synonyms=("date de debut", "debut", "date debut", "start", "start date", "begin"), report=True),
         _c("end", "Date fin", "End date", Kind.DATE, 12,
            synonyms=("date de fin", "fin", "echeance", "date limite", "date butoir", "deadline", "end", "due",
-                     "due date"), report=True),
+                     "due date"), report=True, wanted=("plan", "tasks", "tracker")),
         _c("status", "Statut", "Status", Kind.CHOICE, 13, choices="status", synonyms=("etat", "avancement", "state"),
            report=True),
         _c("progress", "% d’avancement", "% done", Kind.PERCENT, 11, optional=True, synonyms=PROGRESS_WORDS),
         _c("indicator", "Indicateur", "Indicator", Kind.TEXT, 18, synonyms=("indicateur de suivi", "kpi", "metric")),
         _c("target", "Objectif", "Target", Kind.NUMBER, 11,
-           synonyms=("objectif chiffre", "objectif prevu", "valeur cible", "target", "goal"), report=True),
+           synonyms=("objectif chiffre", "objectif prevu", "valeur cible", "target", "goal"), report=True,
+           wanted=("plan",)),
         _c("result", "Résultat obtenu", "Actual result", Kind.NUMBER, 11,
-           synonyms=("resultat", "resultats", "resultat obtenu", "realise", "actual", "result"), report=True),
+           synonyms=("resultat", "resultats", "resultat obtenu", "realise", "actual", "result"), report=True,
+           wanted=("plan",)),
         _c("revenue_expected", "CA attendu", "Expected revenue", Kind.MONEY, 13,
            synonyms=("ca prevu", "chiffre d'affaires attendu", "chiffre d'affaires prevu", "revenue target"),
            report=True),
