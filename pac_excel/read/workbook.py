@@ -369,7 +369,8 @@ def _open_biff(path: Path, container: str, tolerant: bool) -> Workbook:
             raise PlanReadError("read.not_spreadsheet", path=path, kind="kind.ole") from None
         damaged_container = container == "ole" and not _intact_ole(path)
         failure = exc
-    cal = None if tolerant else _calamine(path)
+    # python-calamine reads the same container: on a broken one it is not tried (it can abort)
+    cal = None if tolerant or damaged_container else _calamine(path)
     if cal is None:
         if damaged_container:
             raise PlanReadError("read.truncated", path=path, container="container.ole") from failure
