@@ -37,11 +37,10 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import Analysis, analyze
     from .consolidation import Consolidation, consolidate
-    from .errors import PacError
+    from .errors import PacError, PlanReadError
     from .generator import GenerateOptions, generate
     from .plandata import PlanData
     from .problems import Problem
-    from .read.workbook import PlanReadError
     from .templates import all_templates as list_templates
 
 _LAZY = {
@@ -50,7 +49,7 @@ _LAZY = {
     "analyze": ("analysis", "analyze"), "Analysis": ("analysis", "Analysis"),
     "consolidate": ("consolidation", "consolidate"), "Consolidation": ("consolidation", "Consolidation"),
     "Problem": ("problems", "Problem"), "PacError": ("errors", "PacError"),
-    "PlanReadError": ("read.workbook", "PlanReadError"),
+    "PlanReadError": ("errors", "PlanReadError"),
 }
 
 

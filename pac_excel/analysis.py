@@ -17,11 +17,12 @@ from typing import Any
 
 from . import aggregate, compute, schema
 from .a1 import MAX_CELL_TEXT, a1, cell_text
+from .errors import PlanReadError
 from .i18n import money
 from .problems import Problem, Report
 from .read.tables import FoundTable, RowValues, find_table, is_subtotal_label
 from .read.values import as_text, parse_date, parse_number
-from .read.workbook import PlanReadError, Workbook, open_workbook
+from .read.workbook import Workbook, open_workbook
 from .schema import Kind, normalize_label
 
 #: words of an indicator that counts outcomes (the law of numbers applies)

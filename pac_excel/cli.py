@@ -127,7 +127,7 @@ def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
         if fmt == "json" and err.exit_code == 1:
             import json
 
-            from .read.workbook import rejection_code
+            from .errors import rejection_code
 
             error = {"code": rejection_code(err.key), "message": err.message(lang)}
             if err.params.get("detail"):

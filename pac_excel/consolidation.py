@@ -18,14 +18,12 @@ from typing import Any
 
 from . import aggregate
 from .analysis import ActionRecord, Analysis, Kpi, analyze
-from .errors import PacError, PlanReadError
+from .errors import PacError, PlanReadError, rejection_code
 from .problems import Problem, Report
 from .read.bounded import MEMORY_MIB, TIMEOUT_S, limit_process, outcome_of, read_failure, rebuild
-from .read.workbook import REJECT_CODES, SUPPORTED, rejection_code  # noqa: F401 (REJECT_CODES: re-exported)
+from .read.workbook import SUPPORTED
 
 LOCK_PREFIXES = ("~$", ".~lock.")
-
-
 
 
 @dataclass

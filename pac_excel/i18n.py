@@ -6,6 +6,7 @@ the CLI says lives here.
 
 from __future__ import annotations
 
+from . import schema
 from .schema import Text as T
 
 TX: dict[str, T] = {
@@ -334,8 +335,6 @@ def money(v: float | None) -> str:
 
 def column_label(key: str, lang: str, table: str = "actions") -> str:
     """A column's label, from the schema: the one place it is written."""
-    from . import schema
-
     return {"actions": schema.ACTIONS, "kpis": schema.KPIS}[table].column(key).label(lang)
 
 

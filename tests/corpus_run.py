@@ -14,8 +14,7 @@ import time
 from datetime import date
 
 from pac_excel.analysis import analyze
-from pac_excel.consolidation import REJECT_CODES
-from pac_excel.errors import PacError
+from pac_excel.errors import REJECT_CODES, PacError
 from pac_excel.read import bounded
 
 LIMIT_S = 30

@@ -20,7 +20,7 @@ from libreoffice import convert
 from pac_excel import schema
 from pac_excel.analysis import analyze
 from pac_excel.cli import main
-from pac_excel.read.workbook import PlanReadError
+from pac_excel.errors import PlanReadError
 
 AS_OF = date(2026, 11, 16)
 

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from pac_excel import GenerateOptions, PlanData, generate
-from pac_excel.consolidation import REJECT_CODES
+from pac_excel.errors import REJECT_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 N_MUTANTS = 80

@@ -21,8 +21,9 @@ from click.testing import CliRunner
 from pac_excel.analysis import analyze
 from pac_excel.cli import main
 from pac_excel.consolidation import consolidate
+from pac_excel.errors import PlanReadError
 from pac_excel.read import bounded
-from pac_excel.read.workbook import PlanReadError, open_workbook
+from pac_excel.read.workbook import open_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [ROOT / "samples" / "pac_formation_rh.xlsx", ROOT / "samples" / "trame_piscines.xlsx"]
@@ -162,7 +163,7 @@ import json, sys
 from datetime import date
 from pac_excel.analysis import analyze
 from pac_excel.read import bounded
-from pac_excel.read.workbook import PlanReadError
+from pac_excel.errors import PlanReadError
 
 with open("/proc/self/status") as fh:  # a fresh process: what it maps now, plus 40 MiB
     mib = int(fh.read().split("VmSize:")[1].split()[0]) // 1024 + 40

@@ -13,6 +13,8 @@ import xml.parsers.expat
 from datetime import datetime
 from typing import Any
 
+from ..a1 import a1
+from .grid import CellLimit, rows_of
 from .workbook import error_text
 
 _NUMERIC = ("float", "percentage", "currency")
@@ -130,18 +132,12 @@ class Walker:
             far_row = first + reps
             sheet.extent = max(sheet.extent, far_row * far_col)
             if self.max_cells and sheet.extent > self.max_cells:
-                raise CellLimit(sheet.name, far_row, far_col, sheet.extent)
+                raise CellLimit(sheet.name, a1(far_row - 1, far_col - 1), sheet.extent)
             for r in range(first, far_row):
                 for c, rep, v in self._row_cells:
                     for cc in range(c, c + rep):
                         sheet.cells[(r, cc)] = v
         self._row = first + reps - 1
-
-
-class CellLimit(Exception):
-    def __init__(self, sheet: str, row: int, col: int, cells: int) -> None:
-        super().__init__(sheet)
-        self.sheet, self.row, self.col, self.cells = sheet, row, col, cells
 
 
 def _int(text: str | None) -> int:
@@ -208,12 +204,4 @@ class OdsSheet:
         self.hidden_rows = data.hidden_rows
 
     def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
-        cells = self.data.cells
-        if not cells:
-            return []
-        height = max(r for r, _ in cells) + 1
-        width = max(c for _, c in cells) + 1
-        rows: list[list[Any]] = [[""] * width for _ in range(height)]
-        for (r, c), v in cells.items():
-            rows[r][c] = v
-        return rows
+        return rows_of(self.data.cells, self.data.name, 0)  # bounded as it was read (Walker)

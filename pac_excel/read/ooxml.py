@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..a1 import col_index
+from .grid import rows_of
 from .package import Layout, Package
 from .values import EPOCH_1900, EPOCH_1904
 
@@ -25,14 +26,6 @@ from .values import EPOCH_1900, EPOCH_1904
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
-
-
-class Limit(Exception):
-    """A sheet whose values spread over more cells than allowed (``cells`` from A1)."""
-
-    def __init__(self, sheet: str, cell: str, cells: int) -> None:
-        super().__init__(sheet)
-        self.sheet, self.cell, self.cells = sheet, cell, cells
 
 
 def _local(name: str) -> str:
@@ -109,24 +102,12 @@ class OoxmlSheet:
             return []
         found = _sheet_cells(self.book.pkg.read(part), self.book)
         cells, self.merged_cell_ranges, self.errors, self.hidden_rows = found
-        if not cells:
-            return []
-        height = max(r for r, _ in cells) + 1
-        width = max(c for _, c in cells) + 1
-        if height * width > self.book.max_cells:
-            from ..a1 import a1
-
-            far = max(cells)
-            raise Limit(self.name, a1(*far), height * width)
-        rows: list[list[Any]] = [[""] * width for _ in range(height)]
-        for (r, c), v in cells.items():
-            rows[r][c] = v
-        return rows
+        return rows_of(cells, self.name, self.book.max_cells)
 
 
 def _shared_strings(data: bytes) -> list[str]:
     out: list[str] = []
-    st: dict[str, Any] = {"depth": 0, "text": [], "in_t": False, "skip": 0}
+    st: dict[str, Any] = {"text": [], "in_t": False, "skip": 0}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)

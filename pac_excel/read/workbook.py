@@ -21,10 +21,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from .. import schema
-from ..a1 import a1, col_index
-from ..errors import REJECT_CODES, PlanReadError, rejection_code  # noqa: F401 (re-exported)
+from ..a1 import col_index
+from ..errors import PlanReadError
 from .package import Layout, Package
 
 PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
@@ -179,16 +180,13 @@ class Workbook:
     def _parse(self, name: str) -> tuple[Any, list[list[Any]]]:
         """A sheet's reader object and its rows. When python-calamine refuses the sheet of a
         file it opened (an error string it does not know, a panic), the tolerant layer reads it."""
-        from .ods import CellLimit
-        from .ooxml import Limit
+        from .grid import CellLimit
 
         try:
             cs = self._cal.get_sheet_by_name(name)
             return cs, cs.to_python(skip_empty_area=False)
-        except Limit as exc:
-            raise self._too_large(exc.sheet, exc.cell, exc.cells) from None
         except CellLimit as exc:
-            raise self._too_large(exc.sheet, a1(exc.row - 1, exc.col - 1), exc.cells) from None
+            raise self._too_large(exc.sheet, exc.cell, exc.cells) from None
         except BaseException as exc:
             if not reader_failed(exc):
                 raise
@@ -244,13 +242,11 @@ class Workbook:
         return sh
 
     def _ods_errors(self, name: str) -> dict[tuple[int, int], str]:
-        import xml.parsers.expat
-
         from .ods import scan_errors
 
         try:
             return scan_errors(self.part("content.xml"), name)
-        except (xml.parsers.expat.ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
+        except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
             raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
 
     def meta(self) -> dict[str, str] | None:
@@ -313,7 +309,7 @@ def _open_zip(path: Path, tolerant: bool) -> Workbook:
         if cal is None:
             try:
                 cal = _tolerant_reader(path, "ooxml", pkg, layout)
-            except (*ZIP_ERRORS, UnicodeError, xml_error()) as exc:
+            except (*ZIP_ERRORS, UnicodeError, ExpatError) as exc:
                 raise PlanReadError("read.unreadable", path=path, detail=_detail(exc)) from exc
             return Workbook(path, list(cal.sheet_names), set(cal.hidden), layout.date1904, cal, xml_paths,
                             macros=macros, kind="ooxml", tolerant=True, _pkg=pkg, _layout=layout)
@@ -338,7 +334,7 @@ def _open_ods(path: Path, pkg: Package, macros: bool, tolerant: bool) -> Workboo
     if cal is None:
         try:
             cal = _tolerant_reader(path, "ods", pkg, None)
-        except (*ZIP_ERRORS, UnicodeError, xml_error()) as exc:
+        except (*ZIP_ERRORS, UnicodeError, ExpatError) as exc:
             raise PlanReadError("read.unreadable", path=path, detail=_detail(exc)) from exc
         return Workbook(path, list(cal.sheet_names), set(cal.hidden), False, cal, {}, macros=macros, kind="ods",
                         tolerant=True, _pkg=pkg)
@@ -429,12 +425,6 @@ def _tolerant_reader(path: Path, kind: str, pkg: Package | None, layout: Layout 
 
         return OdsBook(pkg.read("content.xml"), MAX_CELLS)
     raise PlanReadError("read.unreadable", path=path, detail="no tolerant reader")
-
-
-def xml_error() -> type[Exception]:
-    import xml.parsers.expat
-
-    return xml.parsers.expat.ExpatError
 
 
 def _detail(exc: BaseException) -> str:

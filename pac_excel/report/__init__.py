@@ -10,9 +10,3 @@ def total_figures() -> list[tuple[str, str, str]]:
 
     return [(f"kpi.{k}", k, "n" if k in ("actions", "late", "done") else "m") for k in total_keys()]
 
-
-def label(key: str, lang: str) -> str:
-    """The label of a figure (i18n.figure_label)."""
-    from ..i18n import figure_label
-
-    return figure_label(key, lang)

@@ -15,8 +15,8 @@ from .. import schema
 from ..a1 import MAX_CELL_TEXT, cell_text
 from ..consolidation import Consolidation
 from ..fileio import atomic_output
-from ..i18n import column_label, tx
-from . import label, total_figures
+from ..i18n import column_label, figure_label, tx
+from . import total_figures
 
 
 def action_keys() -> tuple[str, ...]:
@@ -244,7 +244,7 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
     tot = c.totals()
     figures = [(name, tot[key], kind) for name, key, kind in total_figures()]
     for i, (name, v, kind) in enumerate(figures):
-        ws.write_string(3 + i, 0, label(name, lang), fm["t"])
+        ws.write_string(3 + i, 0, figure_label(name, lang), fm["t"])
         _cell(ws, 3 + i, 1, v, kind, fm)
     r = 3 + len(figures) + 1
     charts = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import IO
 
 from ..analysis import Analysis
-from ..i18n import column_label, money, tx
-from . import label, total_figures
+from ..i18n import column_label, figure_label, money, tx
+from . import total_figures
 
 WORST = 5
 
@@ -25,7 +25,7 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
     if not problems_only:
         tot = a.totals()
         out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")],
-                    [[label(name, lang), money(tot[key]) if kind == "m" else str(tot[key])]
+                    [[figure_label(name, lang), money(tot[key]) if kind == "m" else str(tot[key])]
                      for name, key, kind in total_figures()]))
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
             rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]

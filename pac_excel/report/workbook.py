@@ -13,8 +13,8 @@ from .. import aggregate
 from ..a1 import cell_text
 from ..analysis import Analysis
 from ..fileio import atomic_output
-from ..i18n import column_label, tx
-from . import label, total_figures
+from ..i18n import column_label, figure_label, tx
+from . import total_figures
 
 NAVY, GREY = "#1F3864", "#595959"
 
@@ -33,7 +33,7 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
         _table(wb, f, t("rep.sheet.variances"),
                [t("rep.sheet"), t("rep.row"), *(A(k) for k in ("action", "owner", "category", "status", "target")),
                 t("rep.result"), A("variance"), A("attainment"),
-                *(label(k, lang) for k in amounts)],
+                *(figure_label(k, lang) for k in amounts)],
                [[x.sheet, x.row, x.action, x.owner, x.category, x.status, x.target, x.result, x.variance,
                  x.attainment, *(getattr(x, k) for k in amounts)]
                 for x in sorted(a.actions, key=lambda x: (x.attainment is None, x.attainment or 0))],
@@ -122,7 +122,7 @@ def _summary(wb: Any, f: _Formats, a: Analysis, t: Any, lang: str) -> None:
     tot = a.totals()
     figures = [(name, tot[key], kind) for name, key, kind in total_figures()]
     for i, (name, v, kind) in enumerate(figures):
-        ws.write_string(3 + i, 0, label(name, lang), f.t)
+        ws.write_string(3 + i, 0, figure_label(name, lang), f.t)
         _write(ws, f, 3 + i, 1, v, kind)
     r = 3 + len(figures) + 1
     charts = []
