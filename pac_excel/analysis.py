@@ -354,9 +354,9 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
                     sorted(ignored))
 
 
-def listed_categories(wb: Workbook) -> set[str] | None:
+def listed_categories(wb: Workbook) -> dict[str, str] | None:
     """The categories of a pac-excel workbook's Listes sheet, as the user left them (renamed,
-    added): folded for matching. None when the workbook has no such list."""
+    added): folded for matching → as written. None when the workbook has no such list."""
     for name in (schema.sheet_name("lists", lang) for lang in schema.LANGS):
         if name not in wb.sheet_names:
             continue
@@ -365,12 +365,12 @@ def listed_categories(wb: Workbook) -> set[str] | None:
         for r, row in enumerate(rows[:10]):
             for c, v in enumerate(row):
                 if isinstance(v, str) and v.strip() in titles:
-                    return {schema.fold_value(x[c]) for x in rows[r + 1:] if c < len(x) and isinstance(x[c], str)
-                            and x[c].strip()}
+                    return {schema.fold_value(x[c]): x[c].strip() for x in rows[r + 1:]
+                            if c < len(x) and isinstance(x[c], str) and x[c].strip()}
     return None
 
 
-def _check_categories(wb: Workbook, table: FoundTable, actions: list[Any], problems: list[Problem]) -> None:
+def _check_categories(wb: Workbook, table: FoundTable, actions: list[ActionRecord], problems: list[Problem]) -> None:
     """In a pac-excel workbook, a category is one of the Listes sheet's (the user may rename them
     or add some) or a standard one in either language; anything else is reported at its cell."""
     if "category" not in table.columns or all(a.category_key is not None or not a.category for a in actions):
@@ -382,7 +382,7 @@ def _check_categories(wb: Workbook, table: FoundTable, actions: list[Any], probl
         if a.category and a.category_key is None and schema.fold_value(a.category) not in listed:
             problems.append(Problem("unknown_value", table.sheet.name, table.cell(a.row - 1, "category"),
                                     {"value": a.category, "column": table.tdef.column("category").label("fr"),
-                                     "expected": ", ".join(sorted({x for x in listed if x}))}))
+                                     "expected": ", ".join(listed.values())}))
 
 
 def _check_template(meta: dict[str, str], problems: list[Problem]) -> None:

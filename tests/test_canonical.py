@@ -140,6 +140,8 @@ def test_categories_renamed_or_added_in_the_listes_sheet_are_kept(tmp_path):
     assert [x.category for x in a.actions] == typed
     unknown = [(p.params["value"], p.row) for p in a.problems if p.code == "unknown_value"]
     assert unknown == [("Divers", a.actions[3].row)]
+    expected = next(p.params["expected"] for p in a.problems if p.code == "unknown_value")
+    assert "Offre premium" in expected and "Salons" in expected  # as the user wrote them
     assert set(a.group("category")) == set(typed)
 
 
