@@ -30,9 +30,13 @@ class PlanData:
     team: str = ""
     period: str = ""
     vision: str = ""
+    #: the plan's year (revenue grid, schedule); None = the generator's option or this year
+    year: int | None = None
     #: the reference date of the cached "late" values (None = today)
     as_of: date | None = None
     owners: list[str] = field(default_factory=list)
+    #: the category list when it is not the standard one (renamed or completed entries)
+    categories: list[str] = field(default_factory=list)
     objectives: list[Row] = field(default_factory=list)
     segments: list[Row] = field(default_factory=list)
     mix: dict[str, str] = field(default_factory=dict)

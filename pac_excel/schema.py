@@ -241,6 +241,8 @@ CATEGORY = ListDef(
         ("offer", ("offre commerciale", "produit", "product", "offering")),
         ("organisation", ("organization", "organisation commerciale", "sales organisation", "sales organization")),
     ),
+    editable=True,
+    size=20,  # the five standard families, renamed or completed by the user
 )
 
 HORIZON = ListDef(

@@ -21,6 +21,7 @@ from pac_excel import schema
 from pac_excel.analysis import analyze
 from pac_excel.cli import main
 from pac_excel.errors import PlanReadError
+from pac_excel.templates import get_template
 
 AS_OF = date(2026, 11, 16)
 
@@ -220,7 +221,7 @@ def test_english_home_made_sheet_with_moved_columns(corpus):
 @pytest.mark.parametrize("name", ["own.xlsx", "own_unsaved.xlsx", "own.xls", "own.ods"])
 def test_own_workbook_filled_by_a_person(corpus, name):
     res = analyze(corpus[name], as_of=AS_OF)
-    assert res.template == {"id": "pac", "version": "1.0"}
+    assert res.template == {"id": "pac", "version": get_template("pac").version}
     expected = OWN_ROWS + [OWN_BELOW]
     assert [a.action for a in res.actions] == [r[0] for r in expected]
     assert {a.sheet for a in res.actions} == {"Actions 2026"}

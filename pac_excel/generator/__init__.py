@@ -26,6 +26,9 @@ class GenerateOptions:
     actions: int = 50
     protect: bool = False
     force: bool = False
+    #: the template's pre-filled rows (the trame's families of actions) under the content;
+    #: False when the content is a whole plan already (read back, refreshed)
+    prefill: bool = True
     #: fixed creation date: the same inputs then give the same bytes
     created: datetime | None = None
 
@@ -71,7 +74,7 @@ def _prepare(template: Template, options: GenerateOptions, data: PlanData | None
     if options.team is not None:
         d.team = options.team
     # A template's pre-filled rows are the base; the content fills them in, row by row.
-    base = [_prefill_row(raw, options.lang) for raw in template.prefill.get("actions", ())]
+    base = [_prefill_row(raw, options.lang) for raw in template.prefill.get("actions", ())] if options.prefill else []
     rows = []
     for i in range(max(len(base), len(d.actions))):
         row = dict(base[i]) if i < len(base) else {}
@@ -114,7 +117,7 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     )
     from .tablesheet import write_table
 
-    year = options.year or (data.as_of.year if data.as_of else date.today().year)
+    year = options.year or data.year or (data.as_of.year if data.as_of else date.today().year)
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     lang = options.lang

@@ -109,6 +109,10 @@ class Book:
     def label(self, list_key: str, value_key: str) -> str:
         return schema.LIST_BY_KEY[list_key].label(value_key, self.lang)
 
+    def categories(self) -> list[str]:
+        """The category list of the workbook: the plan's own, or the standard one."""
+        return list(self.data.categories) or schema.CATEGORY.labels(self.lang)
+
     def source_of(self, choices: str) -> str:
         """The defined name feeding a dropdown."""
         return self.list_names.get(choices, choices)

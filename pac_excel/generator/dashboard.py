@@ -128,13 +128,14 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
 
     layout = list_layout(book)
     ccol, cfirst, _ = layout["category"]
-    for i, (_key, label) in enumerate(schema.CATEGORY.values):
+    categories = book.categories()
+    for i in range(max(len(schema.CATEGORY.values), min(len(categories), schema.CATEGORY.cells))):
         r += 1
-        lab = label(lang)
+        lab = categories[i] if i < len(categories) else ""
         sel = [x for x in rows if x.get("category") == lab]
         src = f"{lists}!{a1(cfirst + i, ccol, True)}"
         ws.write_formula(r, 0, f'=IF({src}="","",{src})', book.fmt("computed", Kind.TEXT), lab)
-        _group_row(book, ws, r, col, "category", sel, variance=True)
+        _group_row(book, ws, r, col, "category", sel, variance=True, blank_if_no_name=True, has_name=bool(lab))
     cat_last = r
 
     # ---- by owner

@@ -164,14 +164,18 @@ def write_objective(book: Book, ws: Any) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 5, 16)
     book.sheet_header(ws, t("objective.title"), subtitle=t("objective.rule"))
-    rows = [
-        ("objective.reminder", sheet.get("strategy", ""), Kind.LONG_TEXT),
-        ("objective.objective", sheet.get("objective", ""), Kind.LONG_TEXT),
-        ("objective.deadline", sheet.get("deadline"), Kind.DATE),
+    # who and when first (as on the Stratégie sheet of the other templates), then the objective
+    values = {"company": d.company, "team": d.team, "period": d.period or str(book.year)}
+    rows: list[tuple[str, Any, Kind]] = [(label(book.lang), values[key], Kind.TEXT)
+                                         for key, label in schema.STRATEGY_FIELDS]
+    rows += [
+        (t("objective.reminder"), sheet.get("strategy", ""), Kind.LONG_TEXT),
+        (t("objective.objective"), sheet.get("objective", ""), Kind.LONG_TEXT),
+        (t("objective.deadline"), sheet.get("deadline"), Kind.DATE),
     ]
-    for i, (key, value, kind) in enumerate(rows):
+    for i, (label_text, value, kind) in enumerate(rows):
         r = 3 + i
-        ws.write_string(r, 0, t(key), book.fmt("label"))
+        ws.write_string(r, 0, label_text, book.fmt("label"))
         fmt = book.fmt("big_input") if kind is Kind.LONG_TEXT else book.fmt("input", kind)
         if kind is Kind.LONG_TEXT:
             ws.set_row(r, 36)
@@ -198,10 +202,10 @@ def write_objective(book: Book, ws: Any) -> None:
          sum(kpi_att) / len(kpi_att) if kpi_att else ""),
     ]
     for i, (key, formula, kind, cached) in enumerate(figures):
-        r = 7 + i
+        r = 3 + len(rows) + 1 + i
         ws.write_string(r, 0, t(key), book.fmt("label"))
         ws.write_formula(r, 1, formula, book.fmt("computed", kind, align="right"), cached)
-    book.print_setup(ws, None, 5, 10)
+    book.print_setup(ws, None, 5, 3 + len(rows) + len(figures))
     book.protect(ws, inputs=True)
 
 
@@ -428,8 +432,8 @@ def write_lists(book: Book, ws: Any) -> None:
         col, first, _last = layout[lst.key]
         ws.set_column(col, col, 22 if lst.key == "owner" else 17)
         ws.write_string(LISTS_HEADER_ROW, col, lst.title(lang), book.fmt("header"))
-        values = owners if lst.key == "owner" else lst.labels(lang)
-        editable = lst.editable or lst.key == "category"
+        values = owners if lst.key == "owner" else book.categories() if lst.key == "category" else lst.labels(lang)
+        editable = lst.editable
         fmt = book.fmt("input") if editable else book.fmt("list_value")
         for i in range(lst.cells):
             v = values[i] if i < len(values) else None
