@@ -279,6 +279,18 @@ def _analyze_file(path: str | Path, as_of: date, threshold: float, stage: str, t
 def _analyze_converted(path: Path, err: PlanReadError, as_of: date, threshold: float, stage: str) -> Analysis:
     """The last layer: LibreOffice, where installed, saves the file as a new .xlsx (in a
     temporary folder), which is analysed in its place; sheets and cells keep their addresses."""
+    with converted(path, err) as other:
+        result = _analyze_file(other, as_of, threshold, stage, tolerant=False)
+    result.source = str(path)
+    result.problems.insert(0, Problem("read_by_libreoffice"))
+    return result
+
+
+@contextmanager
+def converted(path: Path, err: PlanReadError) -> Iterator[Path]:
+    """``path`` saved as .xlsx by LibreOffice in a temporary folder, for the block to read;
+    ``err`` (why the file could not be read as it is) when LibreOffice is absent or fails, or
+    when the converted file cannot be read either."""
     import tempfile
 
     from .read import lo
@@ -286,17 +298,14 @@ def _analyze_converted(path: Path, err: PlanReadError, as_of: date, threshold: f
     if lo.soffice() is None:
         raise err
     with tempfile.TemporaryDirectory(prefix="pac-excel-") as tmp:
-        converted = lo.convert(path, Path(tmp))
-        if converted is None:
+        other = lo.convert(path, Path(tmp))
+        if other is None:
             raise err
         try:
-            result = _analyze_file(converted, as_of, threshold, stage, tolerant=False)
+            yield other
         except PlanReadError as again:
             raise (err if again.key in ("read.unreadable", "read.truncated") else again.__class__(again.key, **{
                 **again.params, "path": path})) from None
-    result.source = str(path)
-    result.problems.insert(0, Problem("read_by_libreoffice"))
-    return result
 
 
 @contextmanager
@@ -399,8 +408,8 @@ _TEAM_LABELS = {"equipe", "team", "agence", "branch"}
 
 
 def _team_field(wb: Workbook) -> str:
-    """The value beside an "Équipe" / "Team" label near the top of the strategy sheet."""
-    names = [schema.sheet_name("strategy", lang) for lang in schema.LANGS]
+    """The value beside an "Équipe" / "Team" label near the top of the strategy (or objective) sheet."""
+    names = [schema.sheet_name(kind, lang) for kind in ("strategy", "objective") for lang in schema.LANGS]
     for name in (n for n in names if n in wb.sheet_names):
         for row in wb.sheet(name).rows[:12]:
             for c, v in enumerate(row[:-1]):

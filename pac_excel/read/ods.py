@@ -25,6 +25,7 @@ class SheetData:
         self.name = name
         self.cells: dict[tuple[int, int], Any] = {}
         self.errors: dict[tuple[int, int], str] = {}
+        self.formulas: set[tuple[int, int]] = set()
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.hidden_rows: list[int] = []
         self.style = ""
@@ -105,6 +106,9 @@ class Walker:
         attrs, col, rep = cell["attrs"], cell["col"], cell["rep"]
         sheet = self._sheet
         assert sheet is not None
+        if "table:formula" in attrs:
+            sheet.formulas.update((r, c) for r in range(self._row, self._row + min(self._row_rep, 1000))
+                                  for c in range(col, col + min(rep, 1000)))
         if attrs.get("calcext:value-type") == "error":
             text = error_text("".join(self._text))
             for r in range(self._row, self._row + min(self._row_rep, 1000)):
@@ -178,9 +182,10 @@ def walk(data: bytes, values: bool = True, only: str | None = None, max_cells: i
     return w
 
 
-def scan_errors(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
-    """Error cells of one sheet (0-based row, col → "#DIV/0!")."""
-    return walk(data, values=False, only=sheet).sheets.get(sheet, SheetData(sheet)).errors
+def scan_errors(data: bytes, sheet: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
+    """Error cells of one sheet (0-based row, col → "#DIV/0!") and its formula cells."""
+    found = walk(data, values=False, only=sheet).sheets.get(sheet, SheetData(sheet))
+    return found.errors, found.formulas
 
 
 class OdsBook:

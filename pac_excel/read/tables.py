@@ -140,13 +140,15 @@ def _score_row(tdef: TableDef, row: list[Any]) -> dict[str, int]:
 
 def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | None = None,
                min_columns: int = 3, exclude: FoundTable | None = None,
-               stop_at_blank: bool = False) -> FoundTable | None:
+               stop_at_blank: bool = False, only_preferred: bool = False) -> FoundTable | None:
     """The best header row for ``tdef`` in the workbook: it must name the ``anchor`` column and
     at least ``min_columns`` columns; preferred sheets win ties. ``exclude`` is a table already
     found, whose header row is not a candidate (an action table also says "Indicateur").
-    ``stop_at_blank`` ends the table at its first blank row (tables sharing a sheet)."""
+    ``stop_at_blank`` ends the table at its first blank row (tables sharing a sheet);
+    ``only_preferred`` looks at the preferred sheets alone."""
     order = [n for n in (prefer or []) if n in wb.sheet_names]
-    order += [n for n in wb.sheet_names if n not in order and not n.startswith("_")]
+    if not only_preferred:
+        order += [n for n in wb.sheet_names if n not in order and not n.startswith("_")]
     if order and order[0] in (prefer or []):
         wb.prefetch(order[0])
     best: tuple[int, int, str, int] | None = None  # (score, preference, sheet, row)

@@ -214,7 +214,7 @@ class Workbook:
 
     def sheet(self, name: str, structure: bool = False, formulas: bool = False) -> Sheet:
         """A sheet's values; with ``structure``, also its error cells, and with ``formulas`` its
-        formula cells (OOXML, our own workbooks: overwritten computed cells are reported)."""
+        formula cells (OOXML and OpenDocument, our own workbooks: overwritten computed cells are reported)."""
         if self._pending:
             self._settle()
         sh = self._sheets.get(name)
@@ -226,7 +226,8 @@ class Workbook:
         if structure and not sh.scanned and name in self._prescanned and not formulas:
             sh.scanned = True
             sh.errors, sh.hidden_rows = self._prescanned.pop(name)
-        if structure and (not sh.scanned or (formulas and sh.formulas is None and name in self._xml_paths)):
+        if structure and (not sh.scanned or (formulas and sh.formulas is None and (
+                name in self._xml_paths or self.kind == "ods"))):
             sh.scanned = True
             if name in self._xml_paths:
                 want = formulas and self.meta() is not None
@@ -236,12 +237,14 @@ class Workbook:
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
             elif self.kind == "ods":
-                sh.errors = self._ods_errors(name)
+                errors, found = self._ods_errors(name)
+                sh.errors = {**errors, **sh.errors}
+                sh.formulas = found if formulas and self.meta() is not None else None
             elif self.kind == "xls":
                 sh.errors = self._cal.errors_of(name)
         return sh
 
-    def _ods_errors(self, name: str) -> dict[tuple[int, int], str]:
+    def _ods_errors(self, name: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
         from .ods import scan_errors
 
         try:
