@@ -124,15 +124,8 @@ def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
         else:
             code, text, notes = _analysis_job(file, lang, fmt, terminal, width, direct, **job)
     except PacError as err:
-        if fmt == "json" and err.exit_code == 1:
-            import json
-
-            from .errors import rejection_code
-
-            error = {"code": rejection_code(err.key), "message": err.message(lang)}
-            if err.params.get("detail"):
-                error["detail"] = str(err.params["detail"])
-            click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
+        if fmt == "json":
+            _json_error(err, lang)
         _fail(err, lang)
         return
     sys.stdout.write(text)
@@ -140,6 +133,21 @@ def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
     for note in notes:
         click.echo(note, err=True)
     sys.exit(code)
+
+
+def _json_error(err: Any, lang: str) -> None:
+    """A file that cannot be read, for scripts: ``{"error": {"code", "message", "detail"?}}``
+    on stdout (usage errors, exit code 2, are on stderr only)."""
+    if err.exit_code != 1:
+        return
+    import json
+
+    from .errors import rejection_code
+
+    error = {"code": rejection_code(err.key), "message": err.message(lang)}
+    if err.params.get("detail"):
+        error["detail"] = str(err.params["detail"])
+    click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
 
 
 def _has_descriptor(stream: object) -> bool:
@@ -247,6 +255,51 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
     """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
     _run_analysis(file, msg_lang, fmt, as_of=_as_of(as_of, msg_lang), threshold=threshold, stage=stage, check=True)
+
+
+@main.command("refresh")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Nouveau classeur à écrire (.xlsx) ; FILE n'est jamais modifié.")
+@click.option("--actions", "room", type=int, default=20, show_default=True,
+              help="Lignes d'actions vides ajoutées après les actions du plan / empty action rows to add.")
+@click.option("--lang", default=None, metavar="fr|en",
+              help="Langue du nouveau classeur (défaut : celle du plan) / language of the new workbook.")
+@click.option("--template", "-t", default=None,
+              help="Modèle du nouveau classeur (défaut : celui du plan ; pac pour un classeur fait main).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--force", is_flag=True, help="Remplace OUTPUT s'il existe / replace OUTPUT if it exists.")
+def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template: str | None, fmt: str,
+                force: bool) -> None:
+    """Reconstruit un plan rempli dans la version actuelle de son modèle : lignes saisies sous le
+    tableau reprises, formules rétablies, place pour de nouvelles actions."""
+    from .errors import PacError
+    from .i18n import tx
+    from .refresh import refresh
+
+    msg_lang = lang if lang in ("fr", "en") else "fr"
+    try:
+        done = refresh(file, output, room=room, lang=lang, template=template, force=force)
+    except PacError as err:
+        if fmt == "json":
+            _json_error(err, msg_lang)
+        _fail(err, msg_lang)
+        return
+    msg_lang = done.lang
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(done.to_dict(msg_lang), ensure_ascii=False, indent=2, default=str))
+        return
+    origin = (tx("cli.origin", msg_lang).format(template=done.from_template, version=done.from_version)
+              if done.from_template else tx("cli.origin_foreign", msg_lang))
+    click.echo(tx("cli.refreshed", msg_lang).format(path=done.output, template=done.template, version=done.version,
+                                                    actions=done.actions, room=done.rows - done.actions,
+                                                    lang=done.lang, source=done.source, origin=origin))
+    for change in done.changes:
+        where = f"{change.sheet}!{change.cell}" if change.sheet and change.cell else change.sheet or ""
+        sep = " : " if msg_lang == "fr" else ": "
+        click.echo(f"  {where + sep if where else ''}{change.message(msg_lang)}", err=True)
 
 
 @main.command("consolidate")

@@ -36,6 +36,35 @@ TX: dict[str, T] = {
     "cli.created_plain": T("Classeur créé : {path} (modèle {template}, {lang}).",
                            "Workbook created: {path} (template {template}, {lang})."),
     "cli.error": T("erreur", "error"),
+    "err.refresh_same": T("{path} : le classeur rafraîchi est un nouveau fichier ; il ne remplace jamais le plan lu.",
+                          "{path}: the refreshed workbook is a new file; it never replaces the plan it reads."),
+    "err.room": T("--actions doit être positif ou nul.", "--actions must be zero or more."),
+    "cli.refreshed": T("Classeur rafraîchi : {path} (modèle {template} {version}, {actions} actions et {room} lignes "
+                       "libres, {lang}) ; lu dans {source} ({origin}).",
+                       "Refreshed workbook: {path} (template {template} {version}, {actions} actions and {room} empty "
+                       "rows, {lang}); read from {source} ({origin})."),
+    "cli.origin_foreign": T("classeur fait main", "home-made workbook"),
+    "cli.origin": T("modèle {template} {version}", "template {template} {version}"),
+    "refresh.formula_restored": T("formule rétablie ({column}) ; la valeur saisie « {value} » est remplacée par le calcul.",
+                                  "formula restored ({column}); the typed value “{value}” gives way to the computation."),
+    "refresh.row_into_table": T("ligne {row} saisie sous le tableau : elle en fait maintenant partie (formules, "
+                                "listes, tableau de bord).", "row {row} typed below the table: now inside it "
+                                "(formulas, dropdowns, dashboard)."),
+    "refresh.numbered": T("l’action « {action} » n’avait pas de N° : elle reçoit le {no}.",
+                          "action “{action}” had no number: it gets {no}."),
+    "refresh.relabelled": T("{n} valeur(s) de la colonne « {column} » écrite(s) comme dans la liste déroulante.",
+                            "{n} value(s) of column “{column}” written as in the dropdown list."),
+    "refresh.listed": T("ajouté(s) à la liste « {list} » : {values}.", "added to the list “{list}”: {values}."),
+    "refresh.list_full": T("la liste « {list} » est pleine : {values} n’y figure(nt) pas (valeurs gardées dans le plan).",
+                           "the list “{list}” is full: {values} not added (the values stay in the plan)."),
+    "refresh.column_dropped": T("la colonne « {column} » n’existe pas dans ce modèle : {n} valeur(s) non reprise(s). "
+                                "Choisir un autre modèle avec --template pour la garder.",
+                                "column “{column}” does not exist in this template: {n} value(s) not carried over. "
+                                "Choose another template with --template to keep it."),
+    "refresh.table_dropped": T("le tableau « {table} » n’existe pas dans ce modèle : {n} ligne(s) non reprise(s). "
+                               "Choisir un autre modèle avec --template pour le garder.",
+                               "table “{table}” does not exist in this template: {n} row(s) not carried over. "
+                               "Choose another template with --template to keep it."),
     "err.same_file": T("{path} : le rapport ne peut pas remplacer le fichier analysé.",
                        "{path}: the report cannot replace the file being analysed."),
     "read.missing": T("{path} : fichier introuvable.", "{path}: file not found."),
