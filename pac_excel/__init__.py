@@ -6,6 +6,9 @@ Public API (imports are lazy so that ``import pac_excel`` stays instant):
   :class:`PlanData` content);
 - :func:`analyze` reads a filled plan → :class:`Analysis` (records, totals, problems, DataFrames);
 - :func:`consolidate` reads many teams' plans → :class:`Consolidation`;
+- :func:`read_plan` reads everything a person typed → :class:`PlanRead` (its ``data`` is the
+  :class:`PlanData` :func:`generate` takes);
+- :func:`refresh` rebuilds a filled plan in the current template version → :class:`Refreshed`;
 - :func:`list_templates` lists the templates.
 
 Errors that stop the work are :class:`PacError` subclasses (a file that cannot be read as a plan:
@@ -25,13 +28,17 @@ __all__ = [
     "GenerateOptions",
     "PacError",
     "PlanData",
+    "PlanRead",
     "PlanReadError",
     "Problem",
+    "Refreshed",
     "__version__",
     "analyze",
     "consolidate",
     "generate",
     "list_templates",
+    "read_plan",
+    "refresh",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +47,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import PacError, PlanReadError
     from .generator import GenerateOptions, generate
     from .plandata import PlanData
+    from .planread import PlanRead, read_plan
     from .problems import Problem
+    from .refresh import Refreshed, refresh
     from .templates import all_templates as list_templates
 
 _LAZY = {
@@ -49,7 +58,8 @@ _LAZY = {
     "analyze": ("analysis", "analyze"), "Analysis": ("analysis", "Analysis"),
     "consolidate": ("consolidation", "consolidate"), "Consolidation": ("consolidation", "Consolidation"),
     "Problem": ("problems", "Problem"), "PacError": ("errors", "PacError"),
-    "PlanReadError": ("errors", "PlanReadError"),
+    "PlanReadError": ("errors", "PlanReadError"), "read_plan": ("planread", "read_plan"),
+    "PlanRead": ("planread", "PlanRead"), "refresh": ("refresh", "refresh"), "Refreshed": ("refresh", "Refreshed"),
 }
 
 

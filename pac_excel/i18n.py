@@ -262,10 +262,10 @@ TX: dict[str, T] = {
     "kpi.rev_progress": T("Avancement vers l’objectif annuel", "Progress towards annual target"),
     "col.count": T("Actions", "Actions"),
     "lists.title": T("Listes des menus déroulants", "Dropdown lists"),
-    "lists.hint": T("Complétez la liste des responsables (colonne A) ; vous pouvez renommer les catégories. "
-                    "Les autres listes sont utilisées par les formules et restent fixes.",
-                    "Fill in the owners list (column A); you may rename the categories. The other lists are used by "
-                    "formulas and stay fixed."),
+    "lists.hint": T("Complétez la liste des responsables (colonne A) ; vous pouvez renommer les catégories et en "
+                    "ajouter (20 au plus). Les autres listes sont utilisées par les formules et restent fixes.",
+                    "Fill in the owners list (column A); you may rename the categories and add some (20 at most). "
+                    "The other lists are used by formulas and stay fixed."),
     # ---- guide
     "guide.title": T("Plan d’action commercial — mode d’emploi", "Sales action plan — how to use"),
     "guide.intro": T(

@@ -60,8 +60,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("computed_overwritten", WARNING,
          T("Cellule calculée remplacée par une valeur saisie ({column}) : pac-excel recalcule à partir des données.",
            "Computed cell overwritten by a typed value ({column}): pac-excel recomputes from the inputs."),
-         T("Dans un classeur pac-excel, une formule a été écrasée ; la remettre (recopier la cellule du dessus).",
-           "In a pac-excel workbook a formula was overwritten; restore it (copy the cell above).")),
+         T("Dans un classeur pac-excel, une formule a été écrasée ; la remettre (recopier la cellule du dessus), ou "
+           "`pac-excel refresh` les rétablit toutes.", "In a pac-excel workbook a formula was overwritten; restore it "
+           "(copy the cell above), or `pac-excel refresh` restores them all.")),
     Code("text_too_long", WARNING,
          T("Texte de {value} caractères : coupé à 32 767, la limite d’une cellule.",
            "Text of {value} characters: cut at 32,767, the limit of one cell."),
@@ -107,8 +108,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
          T("Classeur fait avec le modèle « {value} » ; cette version de pac-excel connaît {expected}.",
            "Workbook made with template “{value}”; this version of pac-excel knows {expected}."),
          T("Un autre modèle ou une autre version : les colonnes sont retrouvées par leurs titres ; vérifier les "
-           "colonnes manquantes signalées.", "Another template or version: columns are found by their headers; "
-           "check the missing columns reported.")),
+           "colonnes manquantes signalées. `pac-excel refresh` le reconstruit dans la version actuelle.",
+           "Another template or version: columns are found by their headers; check the missing columns reported. "
+           "`pac-excel refresh` rebuilds it in the current version.")),
     Code("total_mismatch", WARNING,
          T("Le total de la feuille ({value}) diffère de la somme des lignes ({expected}) pour {column}.",
            "The sheet’s total ({value}) differs from the sum of the rows ({expected}) for {column}."),

@@ -53,9 +53,11 @@ def outcomes(lo_available, gnumeric_available, tmp_path_factory):
     good = sum(_matches(c, results[c.name]) == [] for c in CASES)
     unaccounted = sum(abs(x.get("unaccounted") or 0) for x in results.values())
     classes = len({c.klass for c in CASES})
+    read = [x for x in results.values() if x.get("status") == "ok"]
+    same = sum(x["refreshed"] == {**x["refreshed"], "diffs": {}} for x in read)
     SUMMARY.append(f"{classes} classes / {len(CASES)} files: {crashes} crashes, {hangs} hangs, "
                    f"max RSS {data['max_rss_mib']} MiB, {good}/{len(CASES)} expected outcomes, "
-                   f"{unaccounted} unaccounted rows")
+                   f"{unaccounted} unaccounted rows; {same}/{len(read)} read refresh to the same actions and totals")
     return data, results
 
 
@@ -92,6 +94,9 @@ def _matches(case, got) -> list[str]:
             diffs.append(f"{key} {got[key]}")
     if got.get("unaccounted"):
         diffs.append(f"{got['unaccounted']} unaccounted rows")
+    again = got.get("refreshed") or {}
+    if again.get("error") or again.get("diffs"):
+        diffs.append(f"refreshed: {again}")
     return diffs
 
 

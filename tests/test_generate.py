@@ -249,7 +249,9 @@ def test_objectif_template_is_one_objective_with_tasks_budget_and_indicators(tmp
     wb = openpyxl.load_workbook(make(tmp_path, template="objectif", lang="en"))
     ws = wb["Tasks"]
     headers, _ = table_cells(ws, ws.tables["T_Taches"])
-    assert headers[:6] == ["Task", "Owner", "Deadline", "Duration (days)", "Means", "Budget"]
+    assert headers[:7] == ["Task", "Owner", "Deadline", "Duration (days)", "% done", "Means", "Budget"]
+    sheet = wb[schema.sheet_name("objective", "en")]  # who and when, as on the other templates' Strategy sheet
+    assert [sheet.cell(r, 1).value for r in (4, 5, 6)] == [label("en") for _, label in schema.STRATEGY_FIELDS]
     kp = wb["Indicators"]
     headers, _ = table_cells(kp, kp.tables["T_Indicateurs"])
     assert {"Initial value", "Target value", "Latest value", "Attainment"} <= set(headers)
