@@ -296,6 +296,7 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
     click.echo(tx("cli.refreshed", msg_lang).format(path=done.output, template=done.template, version=done.version,
                                                     actions=done.actions, room=done.rows - done.actions,
                                                     lang=done.lang, source=done.source, origin=origin))
+    sys.stdout.flush()
     for change in done.changes:
         where = f"{change.sheet}!{change.cell}" if change.sheet and change.cell else change.sheet or ""
         sep = " : " if msg_lang == "fr" else ": "

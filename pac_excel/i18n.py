@@ -61,6 +61,17 @@ TX: dict[str, T] = {
                                 "Choisir un autre modèle avec --template pour la garder.",
                                 "column “{column}” does not exist in this template: {n} value(s) not carried over. "
                                 "Choose another template with --template to keep it."),
+    "refresh.column_left": T("colonne « {column} » ajoutée au tableau : {n} valeur(s) non reprise(s) (aucun modèle "
+                             "n’a cette colonne ; les recopier dans Analyse des écarts ou Moyens si besoin).",
+                             "column “{column}” added to the table: {n} value(s) not carried over (no template has "
+                             "this column; copy them into Variance analysis or Means if needed)."),
+    "refresh.duplicate_left": T("seconde colonne « {column} » : {n} valeur(s) non reprise(s) (seule la première "
+                                "est lue).", "second column “{column}”: {n} value(s) not carried over (only the first "
+                                "is read)."),
+    "refresh.sheet_left": T("feuille « {sheet} » : {n} cellule(s) non reprise(s) (le modèle n’a pas cette feuille).",
+                            "sheet “{sheet}”: {n} cell(s) not carried over (the template has no such sheet)."),
+    "refresh.outside_left": T("{n} cellule(s) hors des tableaux (titres, notes) non reprise(s).",
+                              "{n} cell(s) outside the tables (titles, notes) not carried over."),
     "refresh.table_dropped": T("le tableau « {table} » n’existe pas dans ce modèle : {n} ligne(s) non reprise(s). "
                                "Choisir un autre modèle avec --template pour le garder.",
                                "table “{table}” does not exist in this template: {n} row(s) not carried over. "

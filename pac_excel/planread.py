@@ -40,8 +40,11 @@ class Cell:
 
     sheet: str
     cell: str
-    column: str = ""  # the column's key
+    column: str = ""  # the column's key (a header as written, for what was left)
     value: Any = None
+    #: for what was left: "column" (no template has it), "duplicate" (a second column of one
+    #: key), "sheet" (a sheet of one's own), "outside" (cells around a home-made table)
+    what: str = ""
 
 
 @dataclass
@@ -59,6 +62,9 @@ class PlanRead:
     outside: list[Cell] = field(default_factory=list)
     #: the table the actions were read from: sheet and 1-based header row
     actions_at: tuple[str, int] | None = None
+    #: what was typed but has no place in a plan, never dropped unsaid (``what`` says which,
+    #: ``value`` how many cells)
+    left: list[Cell] = field(default_factory=list)
 
 
 def read_plan(path: str | Path, *, bounded: bool = True, tolerant: bool = False) -> PlanRead:
@@ -105,6 +111,7 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
         if found is None:
             continue
         setattr(d, key, _rows(found, wb))
+        _unknown_columns(found, out)
         _check_formulas(wb, found, out)
         if key == "actions":
             out.actions_at = (found.sheet.name, found.header_row + 1)
@@ -125,7 +132,52 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
         _read_lists(lists, d, lang)
     if d.year is None and meta.get("year", "").isdigit():
         d.year = int(meta["year"])
+    own = {schema.sheet_name(kind, lang) for kind in schema.SHEET_KINDS for lang in schema.LANGS}
+    _other_sheets(wb, own | {schema.META_SHEET_NAME}, out)
     return out
+
+
+def _unknown_columns(found: FoundTable, out: PlanRead) -> None:
+    """Columns of a table no template has (a person added them): how many values each holds."""
+    from .read.tables import match_header
+
+    header = found.sheet.rows[found.header_row]
+    known = set(found.columns.values())
+    for c, v in enumerate(header):
+        if c in known or v in ("", None):
+            continue
+        n = sum(1 for dr in found.rows if found.sheet.value(dr.index, c) not in ("", None))
+        if n:
+            what = "duplicate" if match_header(found.tdef, v) else "column"
+            out.left.append(Cell(found.sheet.name, _a1(found.header_row, c), str(v).strip(), n, what))
+
+
+def _other_sheets(wb: Workbook, used: set[str], out: PlanRead) -> None:
+    """Sheets a person added, with how many cells they hold."""
+    for name in wb.sheet_names:
+        if name in used:
+            continue
+        n = _filled(wb.sheet(name).rows)
+        if n:
+            out.left.append(Cell(name, "", "", n, "sheet"))
+
+
+def _outside(tables: list[FoundTable]) -> int:
+    """Filled cells of a sheet outside its tables: not in a table's header or data rows, or in
+    those rows under a column without a header (columns with one are counted apart)."""
+    headed: dict[int, set[int]] = {}
+    for t in tables:
+        header = t.sheet.rows[t.header_row]
+        cols = {c for c, v in enumerate(header) if v not in ("", None)}
+        for r in [t.header_row, *(dr.index for dr in t.rows)]:
+            headed.setdefault(r, set()).update(cols)
+    rows = tables[0].sheet.rows
+    return sum(1 for r, row in enumerate(rows) for c, v in enumerate(row)
+               if v not in ("", None) and not (isinstance(v, str) and not v.strip()) and c not in headed.get(r, ()))
+
+
+def _filled(rows: list[list[Any]]) -> int:
+    return sum(1 for row in rows for v in row if v not in ("", None) and not (isinstance(v, str) and not v.strip()))
 
 
 # ------------------------------------------------------------------------------------ values
@@ -394,10 +446,19 @@ def _read_foreign(wb: Workbook, path: str | Path) -> PlanRead:
         out.data.actions = _rows(found, wb)
         out.actions_at = (found.sheet.name, found.header_row + 1)
     out.lang = _language(found)
+    _unknown_columns(found, out)
+    tables = [found]
     kpis = find_table(wb, schema.KPIS, "name", _names("kpis"), min_columns=3, exclude=found)
     if kpis is not None and {"initial", "target"} & set(kpis.columns):
         out.data.kpis = _rows(kpis, wb)
+        _unknown_columns(kpis, out)
+        tables.append(kpis)
     out.data.team = _team_field(wb)
+    for name in {t.sheet.name for t in tables}:  # titles, notes, anything beside the tables
+        n = _outside([t for t in tables if t.sheet.name == name])
+        if n:
+            out.left.append(Cell(name, "", "", n, "outside"))
+    _other_sheets(wb, {t.sheet.name for t in tables}, out)
     return out
 
 

@@ -97,6 +97,9 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
                 for c in read.overwritten]
     changes += [Change("row_into_table", c.sheet, c.cell, {"row": c.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")})
                 for c in read.outside]
+    changes += [Change(f"{c.what}_left", c.sheet, c.cell or None, {"column": c.column, "n": c.value, "sheet": c.sheet})
+                for c in read.left]
+    _team_column(data)
     _drop_columns(data, tpl, changes, out_lang)
     _number_actions(data, read, changes)
     _relabel(data, read.lang, out_lang, changes)
@@ -149,14 +152,25 @@ def _drop_columns(data: PlanData, tpl: Any, changes: list[Change], lang: str) ->
                 "column": schema.TABLE_BY_KEY[key].column(k).label(lang), "n": n}))
 
 
+def _team_column(data: PlanData) -> None:
+    """A home-made plan with an Équipe column holding one team: that is the plan's team."""
+    teams = {r["team"].strip() for r in data.actions if isinstance(r.get("team"), str) and r["team"].strip()}
+    if len(teams) == 1 and all(isinstance(r.get("team"), str) for r in data.actions) and not data.team.strip():
+        data.team = teams.pop()
+        for r in data.actions:
+            del r["team"]
+
+
 def _number_actions(data: PlanData, read: PlanRead, changes: list[Change]) -> None:
-    """An action without a number (typed below the table) takes the next free one."""
+    """An action without a number takes the next free one; said when others had theirs (a row
+    typed below the table), not for a home-made plan that numbers nothing."""
     numbers = [r["no"] for r in data.actions if isinstance(r.get("no"), (int, float))]
     nxt = int(max(numbers, default=0)) + 1
     for r in data.actions:
         if "no" not in r:
             r["no"] = nxt
-            changes.append(Change("numbered", None, None, {"action": _short(r.get("action", "")), "no": nxt}))
+            if numbers:
+                changes.append(Change("numbered", None, None, {"action": _short(r.get("action", "")), "no": nxt}))
             nxt += 1
 
 

@@ -106,13 +106,15 @@ def story(lo_available, tmp_path_factory):
     blank = make(d, "blank.xlsx", actions=5, company="Alpes Piscines", team="Agence Nord")
     type_plan(blank, d / "typed.xlsx")
     (filled,) = convert([d / "typed.xlsx"], d / "lo-filled")  # opened and saved in LibreOffice
+    (filled_ods,) = convert([d / "typed.xlsx"], d / "lo-filled-ods", fmt="ods")  # … or saved as .ods
     before = hashlib.sha256(filled.read_bytes()).hexdigest()
     runner = CliRunner()
     res = runner.invoke(main, ["refresh", str(filled), "-o", str(d / "refreshed.xlsx"), "--actions", "7"])
     js = runner.invoke(main, ["refresh", str(filled), "-o", str(d / "refreshed2.xlsx"), "--format", "json"])
     en = refresh(filled, d / "refreshed_en.xlsx", lang="en", room=3)
     outs = convert([d / "refreshed.xlsx", d / "refreshed_en.xlsx"], d / "lo-recalc")
-    return dict(dir=d, filled=filled, before=before, res=res, json=js, en=en, recalc=outs[0], recalc_en=outs[1])
+    return dict(dir=d, filled=filled, filled_ods=filled_ods, before=before, res=res, json=js, en=en, recalc=outs[0],
+                recalc_en=outs[1])
 
 
 def test_refresh_brings_the_row_typed_below_the_table_inside(story):
@@ -159,6 +161,31 @@ def test_restored_formulas_are_listed_on_stderr_and_in_json(story):
     assert restored["sheet"] == sheet and restored["cell"].startswith(_letter(schema.ACTIONS, "variance"))
     assert js["template"] == "pac" and js["version"] == get_template("pac").version
     assert js["actions"] == 3 and js["rows"] == 3 + 20
+
+
+def test_an_ods_saved_by_libreoffice_refreshes_alike(story, tmp_path):
+    done = refresh(story["filled_ods"], tmp_path / "from_ods.xlsx")
+    codes = sorted(c.code for c in done.changes if c.code in ("formula_restored", "row_into_table"))
+    assert codes == ["formula_restored", "row_into_table"]
+    restored = next(c for c in done.changes if c.code == "formula_restored")
+    assert restored.cell.startswith(_letter(schema.ACTIONS, "variance"))
+    a = analyze(tmp_path / "from_ods.xlsx", as_of=AS_OF)
+    b = analyze(story["dir"] / "refreshed.xlsx", as_of=AS_OF)
+    assert a.totals() == b.totals() and [x.action for x in a.actions] == [x.action for x in b.actions]
+
+
+def test_readers_that_do_not_recalculate_see_the_right_figures(story):
+    """The refreshed workbook's cached values, as written (no spreadsheet application opened it)."""
+    wb = openpyxl.load_workbook(story["dir"] / "refreshed.xlsx", data_only=True)
+    t = tiles(wb[schema.sheet_name("dashboard", "fr")])
+    every = [*TYPED, BELOW]
+    assert t[tx("kpi.actions", "fr")] == len(every) and t[tx("kpi.done", "fr")] == 2
+    for key in ("budget_planned", "budget_actual", "revenue_actual"):
+        assert round(t[figure_label(key, "fr")], 2) == money_sum(every, key)
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    variance = [r[headers.index("Écart")].value for r in rows[:3]]
+    assert variance == [r["result"] - r["target"] if "result" in r else None for r in every]
 
 
 def _letter(tdef, key: str) -> str:
@@ -236,6 +263,49 @@ def test_refresh_makes_a_home_made_trame_a_pac_excel_plan(tmp_path, fmt):
     plan = read_plan(tmp_path / "plan.xlsx").data
     assert plan.owners == ["Gérante", "Marc"]
     assert [r["no"] for r in plan.actions] == [1, 2, 3]
+    # the title and the vision line above the table are not plan content: said, with their count
+    assert [(c.code, c.params["n"]) for c in done.changes if c.code.endswith("_left")] == [("outside_left", 2)]
+    assert not [c for c in done.changes if c.code == "numbered"]  # a home-made plan numbers nothing
+
+
+def test_what_has_no_place_in_a_plan_is_listed_never_dropped_unsaid(tmp_path):
+    """A person added a column to the action table and a sheet of notes to a pac-excel plan."""
+    blank = make(tmp_path, "blank.xlsx", actions=4)
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    extra = rows[0][-1].column + 2  # one empty column, then the person's own
+    ws.cell(rows[0][0].row - 1, extra).value = "Client visé"
+    for row, (action, client) in zip(rows, [("Salon", "Dupont"), ("Mailing", "Martin")]):
+        row[headers.index("Action")].value = action
+        ws.cell(row[0].row, extra).value = client
+    notes = wb.create_sheet("Mes notes")
+    notes["A1"], notes["B3"], notes["C4"] = "À voir", "relancer Dupont", 12
+    wb.save(tmp_path / "typed.xlsx")
+    done = refresh(tmp_path / "typed.xlsx", tmp_path / "new.xlsx")
+    left = {c.code: (c.sheet, c.params["n"]) for c in done.changes if c.code.endswith("_left")}
+    assert left == {"column_left": (schema.sheet_name("actions", "fr"), 2), "sheet_left": ("Mes notes", 3)}
+    column = next(c for c in done.changes if c.code == "column_left")
+    assert "Client visé" in column.message("fr") and column.cell == f"{_col(extra)}{rows[0][0].row - 1}"
+
+
+def _col(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def test_a_team_column_holding_one_team_becomes_the_plan_team(tmp_path):
+    src = tmp_path / "agence.xlsx"
+    wb = xlsxwriter.Workbook(src)
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["Action", "Équipe", "Qui", "Budget", "Date fin"])
+    ws.write_row(1, 0, ["Salon", "Agence Lyon", "Ann", 2000])
+    ws.write_row(2, 0, ["Mailing", "Agence Lyon", "Bo", 450.5])
+    wb.close()
+    done = refresh(src, tmp_path / "new.xlsx")
+    assert not [c for c in done.changes if c.code == "column_dropped"]
+    assert read_plan(tmp_path / "new.xlsx").data.team == "Agence Lyon"
 
 
 def test_a_refreshed_plan_refreshes_to_itself(tmp_path):
