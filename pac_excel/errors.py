@@ -78,6 +78,7 @@ REJECT_CODES = {
     "read.aborted": "aborted",
     "read.too_many_cells": "too_large",
     "read.too_many_cells_any": "too_large",
+    "read.file_too_large": "too_large",
 }
 
 

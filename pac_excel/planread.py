@@ -62,6 +62,8 @@ class PlanRead:
     outside: list[Cell] = field(default_factory=list)
     #: the table the actions were read from: sheet and 1-based header row
     actions_at: tuple[str, int] | None = None
+    #: the 1-based sheet row of each action of ``data.actions``
+    action_rows: list[int] = field(default_factory=list)
     #: what was typed but has no place in a plan, never dropped unsaid (``what`` says which,
     #: ``value`` how many cells)
     left: list[Cell] = field(default_factory=list)
@@ -110,7 +112,7 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
         found = _own_table(wb, schema.TABLE_BY_KEY[key])
         if found is None:
             continue
-        setattr(d, key, _rows(found, wb))
+        setattr(d, key, _rows(found, wb, out.action_rows if key == "actions" else None))
         _unknown_columns(found, out)
         _check_formulas(wb, found, out)
         if key == "actions":
@@ -207,8 +209,9 @@ def typed_value(raw: Any, kind: Kind, date1904: bool = False) -> Any:
     return raw
 
 
-def _rows(found: FoundTable, wb: Workbook) -> list[Row]:
-    """The input cells of each data row of a table, blanks left out."""
+def _rows(found: FoundTable, wb: Workbook, where: list[int] | None = None) -> list[Row]:
+    """The input cells of each data row of a table, blanks left out (``where`` receives the
+    1-based sheet row of each row kept)."""
     inputs = [c for c in found.tdef.columns if not c.computed and c.key in found.columns]
     errors = found.sheet.errors
     out = []
@@ -222,6 +225,8 @@ def _rows(found: FoundTable, wb: Workbook) -> list[Row]:
                 row[c.key] = v
         if row:
             out.append(row)
+            if where is not None:
+                where.append(dr.index + 1)
     return out
 
 
@@ -443,7 +448,7 @@ def _read_foreign(wb: Workbook, path: str | Path) -> PlanRead:
             raise PlanReadError("read.no_table", path=path)
         out.data.tasks = _rows(found, wb)
     else:
-        out.data.actions = _rows(found, wb)
+        out.data.actions = _rows(found, wb, out.action_rows)
         out.actions_at = (found.sheet.name, found.header_row + 1)
     out.lang = _language(found)
     _unknown_columns(found, out)

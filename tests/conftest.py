@@ -32,6 +32,35 @@ def gnumeric_available() -> None:
     _require(ssconvert(), "Gnumeric (ssconvert)", "gnumeric")
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """The admin URL of a real PostgreSQL server (a throwaway cluster, or PAC_EXCEL_TEST_PG)."""
+    from postgres import Cluster, binaries
+
+    if os.environ.get("PAC_EXCEL_TEST_PG"):
+        yield os.environ["PAC_EXCEL_TEST_PG"]
+        return
+    _require(str(binaries()) if binaries() else None, "PostgreSQL (initdb, pg_ctl)", "postgresql")
+    cluster = Cluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A new, empty store of each kind: a SQLite file, a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    from postgres import create_database
+
+    return create_database(request.getfixturevalue("pg_server"), f"pac_test_{os.getpid()}_{next(_DATABASES)}")
+
+
 def pytest_terminal_summary(terminalreporter):
     """The corpus figures, one line, at the end of every run (README records it)."""
     try:

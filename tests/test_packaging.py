@@ -35,6 +35,14 @@ def test_wheel_carries_the_templates_inside_the_package(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout.splitlines()
     assert out[0] == str(site / "pac_excel" / "templates")
     assert out[1] == "['objectif', 'pac', 'trame']"
+    # … and the review history's migrations: a store created from the installed wheel is at the head
+    for migration in (ROOT / "pac_excel" / "store" / "migrations" / "versions").glob("*.py"):
+        assert f"pac_excel/store/migrations/versions/{migration.name}" in names
+    code = (f"from pac_excel.store import Store; s = Store('sqlite:///{tmp_path / 'h.db'}'); "
+            "import pac_excel.store as m; print(m.__file__); print(s.revision())")
+    out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
+                         capture_output=True, text=True, cwd=tmp_path, check=True).stdout.splitlines()
+    assert out == [str(site / "pac_excel" / "store" / "__init__.py"), "0002"]
 
 
 def test_committed_samples_are_up_to_date(tmp_path):
