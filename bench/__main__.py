@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 AS_OF = "2026-11-16"
 
-FULL = {"runs": 5, "plan": 1_000, "big": 100_000, "teams": 500, "team_rows": 50, "generate": 100_000}
-QUICK = {"runs": 1, "plan": 40, "big": 300, "teams": 4, "team_rows": 5, "generate": 200}
+FULL = {"runs": 5, "plan": 1_000, "big": 100_000, "teams": 500, "team_rows": 50, "generate": 100_000,
+        "reviews": 12, "review_teams": 200}
+QUICK = {"runs": 1, "plan": 40, "big": 300, "teams": 4, "team_rows": 5, "generate": 200, "reviews": 2,
+         "review_teams": 3}
 
 
 # ------------------------------------------------------------------------------------ measuring
@@ -248,6 +250,63 @@ def s6_generate_big(cfg: dict[str, int], tmp: Path) -> list[Row]:
              rss <= 150)]
 
 
+def s7_history(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    """The review history on SQLite: adding a plan, a year's trend, exporting a review."""
+    import json
+
+    from pac_excel.snapshot import read_snapshot, to_json
+    from pac_excel.store import Store
+    from pac_excel.store.summary import summary_of
+    from pac_excel.store.tables import blobs, reviews, submissions
+
+    k, n, runs = cfg["teams"], cfg["team_rows"], cfg["runs"]
+    folder = CACHE / f"teams_{k}x{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [our_plan(folder / f"team{i:03d}.xlsx", n, team=f"Team {i}", seed=i) for i in range(k)]
+    out: list[Row] = []
+    # adding one 50-action plan, beside reading it (both bounded, as the command runs them)
+    store = Store(f"sqlite:///{tmp / 'add.db'}")
+    day = date.fromisoformat(AS_OF)
+    counter = iter(range(10**6))
+    read = median_call(lambda: read_snapshot(files[0], day), runs)
+    add = median_call(lambda: store.add([files[0]], "R1", team=f"t{next(counter)}", as_of=day), runs)
+    store.close()
+    out.append(("7 history", f"history add, one {n}-action plan (reading it alone: {read * 1000:.0f} ms)",
+                f"{add * 1000:.0f} ms, {(add - read) * 1000:.0f} ms beyond reading", "≤ 50 ms beyond reading",
+                add - read <= 0.050))
+    # a year of reviews: R reviews × T teams, each a real snapshot (bulk-inserted: the figure is the trend's)
+    r_count, t_count = cfg["reviews"], min(cfg["review_teams"], k)
+    snaps = {i: read_snapshot(files[i], day) for i in range(k)}
+    db = f"sqlite:///{tmp / 'year.db'}"
+    store = Store(db)
+    now = datetime.now().astimezone()
+    with store.engine.begin() as conn:
+        conn.execute(blobs.insert(), [{"sha256": f"{i:064d}", "size": 1, "data": b"x"} for i in range(k)])
+        labels = [f"2027-M{m:02d}" for m in range(1, r_count + 1)] + ["all"]
+        conn.execute(reviews.insert(), [{"label": lab, "created_at": now} for lab in labels])
+        rows = []
+        for rid, lab in enumerate(labels, 1):
+            for i in range(k if lab == "all" else t_count):
+                a = snaps[i].analysis
+                totals, kpis = summary_of(a)
+                rows.append({"review_id": rid, "team": f"Team {i}", "source": files[i].name, "sha256": f"{i:064d}",
+                             "submitted_at": now, "template": "pac", "version": "1.1", "lang": "fr",
+                             "actions": len(a.actions), "problems": len(a.problems), "errors": 0,
+                             "snapshot": to_json(snaps[i]), "totals": json.dumps(totals), "kpis": json.dumps(kpis)})
+        conn.execute(submissions.insert(), rows)
+    trend = median_call(lambda: store.trend(), runs)
+    store.close()
+    out.append(("7 history", f"history trend, {r_count} reviews × {t_count} teams × {n} actions",
+                f"{trend * 1000:.0f} ms", "< 1 s", trend < 1.0))
+    pr = max(1, runs // 2 + 1)
+    exp, _ = median_proc(pac_excel() + ["history", "export", "--review", "all", "-o", str(tmp / "exp.xlsx"), "--force",
+                                        "--db", db], pr)
+    cons, _ = median_proc(pac_excel() + ["consolidate", str(folder), "-o", str(tmp / "cons.xlsx"), "--force"], pr)
+    out.append(("7 history", f"history export of a {k}-team review (consolidate on the files: {cons:.2f} s)",
+                f"{exp:.2f} s ({cons / exp:.1f}× faster)", "no slower than consolidate", exp <= cons))
+    return out
+
+
 # ------------------------------------------------------------------------------------ report
 def machine() -> str:
     from importlib.metadata import version
@@ -268,7 +327,7 @@ def render(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run (used by the tests)")
-    ap.add_argument("--only", default="1,2,3,4,5,6", help="scenarios to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7", help="scenarios to run, e.g. 1,3")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     global CACHE
@@ -283,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(t)
         for num, fn in ((1, lambda: s1_startup(cfg)), (2, lambda: s2_new(cfg, tmp)), (3, lambda: s3_analyze_plan(cfg)),
                         (4, lambda: s4_analyze_big(cfg)), (5, lambda: s5_consolidate(cfg, tmp)),
-                        (6, lambda: s6_generate_big(cfg, tmp))):
+                        (6, lambda: s6_generate_big(cfg, tmp)), (7, lambda: s7_history(cfg, tmp))):
             if num in only:
                 rows += fn()
                 print(f"scenario {num} done", file=sys.stderr, flush=True)

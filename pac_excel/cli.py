@@ -400,6 +400,295 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     sys.exit(1 if rejected else 0)
 
 
+# ------------------------------------------------------------------------------------ review history
+DB_OPTION = click.option("--db", metavar="URL", default=None,
+                         help="Base de l'historique (URL SQLAlchemy) ; défaut : PAC_EXCEL_DB, sinon "
+                              "~/.local/share/pac-excel/history.db.")
+
+
+def _store(db: str | None, lang: str) -> Any:
+    from .errors import PacError
+    from .store import Store
+
+    try:
+        return Store(db)
+    except PacError as err:
+        _fail(err, lang)
+
+
+def _out(data: Any, fmt: str, text: Any, csv_rows: Any = None) -> None:
+    """One result in the format asked: JSON (the contract), CSV (rows), or text."""
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        for row in csv_rows() if callable(csv_rows) else csv_rows or []:
+            w.writerow(row)
+        sys.stdout.write(buf.getvalue())
+    else:
+        text()
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
+    click.echo("  ".join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for r in rows:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+FORMAT_ALL = click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+                          show_default=True, help="Sortie : texte, JSON (contrat stable) ou CSV.")
+
+
+@main.group("history")
+def history_group() -> None:
+    """Historique des revues : chaque plan reçu gardé, ce qui a changé, l'évolution sur l'année."""
+
+
+@history_group.command("add")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--review", required=True, help="Libellé de la revue (ex. 2027-T1).")
+@click.option("--team", help="Équipe (défaut : le champ Équipe du classeur, sinon le nom du fichier).")
+@click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards et de la revue.")
+@click.option("--period", help="Période couverte par la revue (texte libre).")
+@click.option("-r", "--recursive", is_flag=True, help="Parcourt aussi les sous-dossiers.")
+@DB_OPTION
+@FORMAT_ALL
+@LANG_OPTION
+def history_add(inputs: tuple[Path, ...], review: str, team: str | None, as_of: str | None, period: str | None,
+                recursive: bool, db: str | None, fmt: str, lang: str) -> None:
+    """Enregistre chaque plan (fichiers, dossiers) comme envoi d'une équipe à une revue."""
+    from .errors import PacError
+    from .i18n import tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    day = _as_of(as_of, lang)
+    store = _store(db, lang)
+    try:
+        done = store.add(list(inputs), review, team=team, as_of=day, period=period, lang=lang, recursive=recursive)
+    except PacError as err:
+        _fail(err, lang)
+        return
+
+    def text() -> None:
+        for a in done:
+            key = {"added": "hist.added", "duplicate": "hist.duplicate", "rejected": "hist.rejected"}[a.status]
+            line = tx(key, lang).format(path=a.path, team=a.team, review=review, actions=a.actions,
+                                        problems=a.problems, message=a.message)
+            click.echo(line, err=a.status == "rejected")
+
+    _out([a.to_dict() for a in done], fmt, text,
+         [["path", "team", "status", "code", "submission", "actions", "problems"]]
+         + [[a.path, a.team, a.status, a.code or "", a.submission or "", a.actions, a.problems] for a in done])
+    sys.exit(1 if any(a.status == "rejected" for a in done) else 0)
+
+
+@history_group.command("list")
+@DB_OPTION
+@FORMAT_ALL
+@LANG_OPTION
+def history_list(db: str | None, fmt: str, lang: str) -> None:
+    """Revues × équipes : nombre d'envois, dernier envoi, actions et problèmes du plan actuel."""
+    from .i18n import tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    rows = _store(db, lang).listing()
+    keys = ["review", "team", "submissions", "submitted_at", "actions", "problems"]
+
+    def text() -> None:
+        if not rows:
+            click.echo(tx("hist.empty", lang))
+            return
+        _table(keys, [[r[k] for k in keys] for r in rows])
+
+    _out([{k: r[k] for k in keys} for r in rows], fmt, text, [keys] + [[r[k] for k in keys] for r in rows])
+
+
+@history_group.command("show")
+@click.option("--review", required=True)
+@click.option("--team")
+@DB_OPTION
+@FORMAT_ALL
+@LANG_OPTION
+def history_show(review: str, team: str | None, db: str | None, fmt: str, lang: str) -> None:
+    """Les envois d'une revue (d'une équipe), le plan actuel de chacune marqué."""
+    from .errors import PacError
+    from .i18n import money, tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    store = _store(db, lang)
+    try:
+        store._known_review(review)
+    except PacError as err:
+        _fail(err, lang)
+    subs = store.submissions(review, team)
+    keys = ["id", "team", "source", "submitted_at", "template", "version", "lang", "actions", "problems", "errors",
+            "current"]
+
+    def text() -> None:
+        _table(keys + ["budget_planned"], [[*(s.to_dict()[k] if k != "current" else
+                                             (tx("hist.current", lang) if s.current else "") for k in keys),
+                                            money(s.totals.get("budget_planned"))] for s in subs])
+
+    _out([s.to_dict() for s in subs], fmt, text, [keys] + [[s.to_dict()[k] for k in keys] for s in subs])
+
+
+def _render_diff(d: Any, fmt: str, lang: str, output: Path | None, force: bool, title: str) -> None:
+    from .i18n import figure_label, tx
+
+    if output is not None:
+        from .report.history import write_diff
+
+        write_diff(d, output, lang, force=force, title=title)
+        if fmt == "text":
+            click.echo(tx("cli.report", lang).format(path=output), err=True)
+
+    def text() -> None:
+        click.echo(title)
+        for a in d.added:
+            click.echo(f"  + {a.action}")
+        for a in d.removed:
+            click.echo(f"  - {a.action}")
+        for a, changes in d.changed:
+            click.echo(f"  ~ {a.action}")
+            for c in changes:
+                x = c.to_dict()
+                extra = f" ({tx('diff.days', lang).format(n=x['days'])})" if "days" in x else \
+                    f" ({x['delta']:+,.2f})".replace(",", " ") if "delta" in x else ""
+                click.echo(f"      {c.field}: {x['before']} → {x['after']}{extra}")
+        for name, changes in d.indicators:
+            click.echo(f"  ~ {name}: " + ", ".join(f"{c.field} {c.before} → {c.after}" for c in changes))
+        if not (d.added or d.removed or d.changed or d.indicators):
+            click.echo("  " + tx("diff.none", lang))
+        for k, before in d.before.items():
+            if before != d.after.get(k):
+                click.echo(f"  {figure_label(k, lang)}: {before} → {d.after.get(k)}")
+
+    def rows() -> list[list[Any]]:
+        out: list[list[Any]] = [["kind", "action", "field", "before", "after"]]
+        out += [["added", a.action, "", "", ""] for a in d.added]
+        out += [["removed", a.action, "", "", ""] for a in d.removed]
+        for a, changes in d.changed:
+            out += [["changed", a.action, c.field, c.to_dict()["before"], c.to_dict()["after"]] for c in changes]
+        for name, changes in d.indicators:
+            out += [["indicator", name, c.field, c.before, c.after] for c in changes]
+        out += [["total", "", k, v, d.after.get(k)] for k, v in d.before.items()]
+        return out
+
+    _out(d.to_dict(), fmt, text, rows)
+
+
+@history_group.command("diff")
+@click.option("--team", required=True)
+@click.option("--from", "before", required=True, help="Revue de départ.")
+@click.option("--to", "after", required=True, help="Revue d'arrivée.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Écrit aussi le diff en .xlsx.")
+@click.option("--force", is_flag=True)
+@DB_OPTION
+@FORMAT_ALL
+@LANG_OPTION
+def history_diff(team: str, before: str, after: str, output: Path | None, force: bool, db: str | None, fmt: str,
+                 lang: str) -> None:
+    """Ce qui a changé dans le plan d'une équipe entre deux revues."""
+    from .errors import PacError
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    try:
+        d = _store(db, lang).diff(team, before, after)
+        _render_diff(d, fmt, lang, output, force, f"{team} : {before} → {after}")
+    except PacError as err:
+        _fail(err, lang)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Écrit aussi le diff en .xlsx.")
+@click.option("--force", is_flag=True)
+@click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui).")
+@FORMAT_ALL
+@LANG_OPTION
+def diff_cmd(old: Path, new: Path, output: Path | None, force: bool, as_of: str | None, fmt: str, lang: str) -> None:
+    """Ce qui a changé entre deux versions d'un plan (sans historique)."""
+    from .errors import PacError
+    from .history import diff_files
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    try:
+        d = diff_files(old, new, _as_of(as_of, lang), lang)
+        _render_diff(d, fmt, lang, output, force, f"{old.name} → {new.name}")
+    except PacError as err:
+        if fmt == "json":
+            _json_error(err, lang)
+        _fail(err, lang)
+
+
+@history_group.command("trend")
+@click.option("--team")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Écrit aussi l'évolution en .xlsx (graphiques).")
+@click.option("--force", is_flag=True)
+@DB_OPTION
+@FORMAT_ALL
+@LANG_OPTION
+def history_trend(team: str | None, output: Path | None, force: bool, db: str | None, fmt: str, lang: str) -> None:
+    """Par revue : actions, terminées, en retard, budgets, CA, taux d'atteinte ; par indicateur, sa valeur."""
+    from .errors import PacError
+    from .history import TREND_KEYS
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    t = _store(db, lang).trend(team)
+    if output is not None:
+        from .report.history import write_trend
+
+        try:
+            write_trend(t, output, lang, force=force)
+        except PacError as err:
+            _fail(err, lang)
+    keys = ["review", *TREND_KEYS, "attainment", "kpi_attainment"]
+
+    def fmt_v(v: Any) -> Any:
+        return "" if v is None else round(v, 4) if isinstance(v, float) else v
+
+    def text() -> None:
+        _table(keys, [[fmt_v(r.get(k)) for k in keys] for r in t.reviews])
+        for ind in t.indicators:
+            click.echo(f"  {ind['name']}: " + ", ".join(f"{v['review']} {fmt_v(v['value'])}" for v in ind["values"]))
+
+    data = t.to_dict()
+    _out(data, fmt, text, [keys] + [[r.get(k) for k in keys] for r in t.reviews])
+
+
+@history_group.command("export")
+@click.option("--review", required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True)
+@DB_OPTION
+@LANG_OPTION
+def history_export(review: str, output: Path, force: bool, db: str | None, lang: str) -> None:
+    """Le classeur consolidé d'une revue, depuis l'historique (aucun fichier relu)."""
+    from .errors import PacError, UsageError
+    from .i18n import money, tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    try:
+        if output.suffix.lower() != ".xlsx":
+            raise UsageError("err.not_xlsx", path=output)
+        result = _store(db, lang).export(review, output, lang, force=force)
+    except PacError as err:
+        _fail(err, lang)
+        return
+    tot = result.totals()
+    click.echo(tx("cons.done", lang).format(ok=len(result.ok), rejected=0, skipped=0, actions=tot["actions"],
+                                            budget=money(tot["budget_planned"]), out=output))
+
+
 def _emit(result, fmt: str, lang: str, out, terminal: bool | None = None, width: int | None = None) -> None:
     if fmt == "json":
         from .report.jsonout import write_analysis

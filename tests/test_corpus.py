@@ -41,7 +41,8 @@ def outcomes(lo_available, gnumeric_available, tmp_path_factory):
             files[case.name] = case.after(files[case.name])
     manifest = d / "manifest.json"
     manifest.write_text(json.dumps([{"name": c.name, "path": str(files[c.name])} for c in CASES]), encoding="utf-8")
-    r = subprocess.run([sys.executable, str(ROOT / "tests" / "corpus_run.py"), str(manifest)], capture_output=True,
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "corpus_run.py"), str(manifest), "--refresh"],
+                       capture_output=True,
                        text=True, timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-3000:]
     # nothing from a reading library reaches a person: no panic text, no traceback
