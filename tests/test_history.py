@@ -137,6 +137,17 @@ def test_every_plan_is_kept_and_the_latest_is_current(story):
     assert [a.result for a in snap.analysis.actions] == [61, None]
 
 
+def test_the_next_review_starts_from_the_team_s_last_plan(story, tmp_path):
+    store, *_ = story
+    last = store.latest_plan("Est")  # Est skipped T2: its T3 plan is the last
+    assert [a["action"] for a in last.actions] == [a["action"] for a in plans()["2027-T3"]["Est"].actions]
+    path = generate(tmp_path / "est-T4.xlsx", GenerateOptions(prefill=False), last)
+    from pac_excel.planread import read_plan
+
+    assert read_plan(path).data == last
+    assert store.latest_plan("Ouest") is None
+
+
 def test_diff_between_two_reviews_says_what_changed(story):
     store, *_ = story
     d = store.diff("Nord", "2027-T1", "2027-T2").to_dict()

@@ -355,6 +355,16 @@ class Store:
         if label not in {r["review"] for r in self.reviews()}:
             raise StoreError("store.no_review", review=label)
 
+    def latest_plan(self, team: str) -> Any:
+        """The plan a team typed in its most recent review (a PlanData, for ``generate`` with
+        ``prefill=False`` — the next review's workbook), or None when it never submitted."""
+        subs = [s for s in self.submissions(team=team) if s.current]
+        if not subs:
+            return None
+        order = {label: i for i, label in enumerate(self.review_order())}
+        last = max(subs, key=lambda s: (order.get(s.review, -1), s.id))
+        return self.snapshot(last.id).plan.data
+
     def file_bytes(self, sha256: str) -> bytes:
         from sqlalchemy import select
 
