@@ -15,6 +15,9 @@ import click
 
 from . import __version__
 
+DB_OPTION_SERVE = click.option("--db", metavar="URL", default=None,
+                               help="Base de l'historique (URL SQLAlchemy) ; défaut : PAC_EXCEL_DB, sinon "
+                                    "~/.local/share/pac-excel/history.db.")
 LANG_OPTION = click.option("--lang", default="fr", show_default=True, metavar="fr|en",
                            help="Langue du classeur et des messages / workbook and message language.")
 
@@ -398,6 +401,25 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
             if f.status != "ok":
                 click.echo(f"  {tx('cons.st.' + f.status, lang)}: {f.path} — {f.reason_text(lang)}")
     sys.exit(1 if rejected else 0)
+
+
+@main.command("serve")
+@DB_OPTION_SERVE
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / listen address.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-upload-mb", type=click.IntRange(1, 1024), default=20, show_default=True,
+              help="Taille maximale d'un fichier envoyé, en Mio.")
+@LANG_OPTION
+def serve_cmd(db: str | None, host: str, port: int, max_upload_mb: int, lang: str) -> None:
+    """L'application web : campagnes de revue, liens des équipes, tableau de suivi."""
+    from .errors import PacError
+    from .web import serve
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    try:
+        serve(db, host, port, max_upload_mb, lang)
+    except PacError as err:
+        _fail(err, lang)
 
 
 # ------------------------------------------------------------------------------------ review history

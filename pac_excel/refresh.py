@@ -71,8 +71,7 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
     action rows after its actions. Raises :class:`~pac_excel.errors.UsageError` for a bad
     request, :class:`~pac_excel.errors.PlanReadError` when ``path`` is not a readable plan and
     :class:`~pac_excel.errors.OutputExistsError` when ``output`` exists without ``force``."""
-    from .generator import MAX_ACTIONS, GenerateOptions, generate
-    from .templates import all_templates, get_template
+    from .templates import get_template
 
     path, output = Path(path), Path(output)
     if lang is not None and lang not in schema.LANGS:
@@ -85,7 +84,17 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
         raise UsageError("err.refresh_same", path=output)
     if template is not None:
         get_template(template)  # an unknown template is a usage error, before any reading
-    read = read_plan(path, bounded=bounded)
+    return rebuild(read_plan(path, bounded=bounded), output, room=room, lang=lang, template=template, force=force)
+
+
+def rebuild(read: PlanRead, output: str | Path, *, room: int = ROOM, lang: str | None = None,
+            template: str | None = None, force: bool = False) -> Refreshed:
+    """Write a plan already read (a file's, or a stored snapshot's) as a new workbook of the
+    current template version: what :func:`refresh` does after reading."""
+    from .generator import MAX_ACTIONS, GenerateOptions, generate
+    from .templates import all_templates, get_template
+
+    output = Path(output)
     known = {t.id for t in all_templates()}
     target = template or (read.template if read.template in known else None) or _fitting(read.data)
     tpl = get_template(target)
@@ -109,7 +118,7 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
         raise UsageError("err.actions", max=f"{MAX_ACTIONS:,}".replace(",", " "))
     generate(output, GenerateOptions(template=target, lang=out_lang, actions=max(rows, 1), force=force,
                                      prefill=False), data)
-    return Refreshed(str(path), output, target, tpl.version, out_lang, len(data.actions), rows, read.template,
+    return Refreshed(read.source, output, target, tpl.version, out_lang, len(data.actions), rows, read.template,
                      read.version, changes)
 
 

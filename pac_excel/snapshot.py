@@ -132,6 +132,15 @@ def to_json(snap: Snapshot) -> str:
     }}, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
+def analysis_only(text: str) -> Analysis:
+    """The analysis of a stored snapshot, without decoding the plan (what consolidating needs)."""
+    at = text.find('"analysis":')
+    if at < 0 or not text.startswith('{"format":1,'):
+        return from_json(text).analysis
+    raw, _ = json.JSONDecoder().raw_decode(text, at + len('"analysis":'))
+    return analysis_from_json(raw)
+
+
 def from_json(text: str) -> Snapshot:
     raw = json.loads(text)
     if raw.get("format", 0) > FORMAT:

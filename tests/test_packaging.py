@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from pac_excel.store import HEAD
 from pac_excel.templates import all_templates, templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def test_wheel_carries_the_templates_inside_the_package(tmp_path):
             "import pac_excel.store as m; print(m.__file__); print(s.revision())")
     out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout.splitlines()
-    assert out == [str(site / "pac_excel" / "store" / "__init__.py"), "0002"]
+    assert out == [str(site / "pac_excel" / "store" / "__init__.py"), HEAD]
 
 
 def test_committed_samples_are_up_to_date(tmp_path):

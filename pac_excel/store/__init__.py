@@ -26,7 +26,7 @@ from ..errors import PacError, PlanReadError, UsageError, rejection_code
 from .tables import blobs, reviews, submissions
 
 #: the schema revision this pac-excel writes (the last migration; a test keeps them equal)
-HEAD = "0002"
+HEAD = "0003"
 #: a file larger than this is not stored (a plan is a few hundred KiB)
 MAX_FILE_BYTES = 64 << 20
 _PG_LOCK = 0x70AC_E8C1  # advisory lock id of pac-excel migrations
@@ -68,9 +68,11 @@ class Added:
     submission: int | None = None
     actions: int = 0
     problems: int = 0
+    #: the plan as read (the analysis: problems, totals), for whoever shows a verdict
+    analysis: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "analysis"}
 
 
 @dataclass
@@ -88,6 +90,8 @@ class Submission:
     problems: int
     errors: int
     current: bool = False
+    late: bool = False
+    campaign: int | None = None
     totals: dict[str, Any] = field(default_factory=dict)
     kpis: list[dict[str, Any]] = field(default_factory=list)
 
@@ -195,7 +199,8 @@ class Store:
 
     # ---------------------------------------------------------------- adding
     def add(self, inputs: list[Path], review: str, team: str | None = None, as_of: date | None = None,
-            period: str | None = None, lang: str = "fr", recursive: bool = False) -> list[Added]:
+            period: str | None = None, lang: str = "fr", recursive: bool = False, campaign: int | None = None,
+            late: bool = False, source: str | None = None) -> list[Added]:
         """Record each plan of ``inputs`` (files and folders) as a submission to ``review``. The
         same bytes for the same team and review are recorded once; a file that cannot be read is
         listed with its code and recorded nowhere. Each submission is one transaction."""
@@ -227,7 +232,8 @@ class Store:
                 conn.execute(self._insert(conn, blobs).values(sha256=digest, size=len(data), data=data)
                              .on_conflict_do_nothing())
                 res = conn.execute(self._insert(conn, submissions).values(
-                    review_id=rid, team=name, source=path.name, sha256=digest, submitted_at=datetime.now(UTC),
+                    review_id=rid, team=name, source=source or path.name, sha256=digest,
+                    submitted_at=datetime.now(UTC), campaign_id=campaign, late=late,
                     template=(a.template or {}).get("id"), version=(a.template or {}).get("version"),
                     lang=snap.plan.lang, actions=len(a.actions), problems=len(a.problems), errors=errors,
                     snapshot=to_json(snap), totals=json.dumps(totals),
@@ -235,7 +241,7 @@ class Store:
                     .returning(submissions.c.id))
                 sid = res.scalar()
             out.append(Added(str(path), name, "added" if sid is not None else "duplicate", submission=sid,
-                             actions=len(a.actions), problems=len(a.problems)))
+                             actions=len(a.actions), problems=len(a.problems), analysis=a))
         return out
 
     def _review_id(self, conn: Any, label: str, period: str | None, as_of: date | None) -> int:
@@ -269,7 +275,8 @@ class Store:
             rows = conn.execute(q.order_by(reviews.c.id, submissions.c.id)).mappings().all()
         out = [Submission(r["id"], r["label"], r["team"], r["source"], r["sha256"], _utc(r["submitted_at"]),
                           r["template"], r["version"], r["lang"], r["actions"], r["problems"], r["errors"],
-                          totals=json.loads(r["totals"] or "{}"), kpis=json.loads(r["kpis"] or "[]")) for r in rows]
+                          late=bool(r["late"]), campaign=r["campaign_id"], totals=json.loads(r["totals"] or "{}"),
+                          kpis=json.loads(r["kpis"] or "[]")) for r in rows]
         last: dict[tuple[str, str], Submission] = {}
         for s in out:
             last[s.review, s.team] = s
@@ -326,17 +333,27 @@ class Store:
 
         return trend(self.submissions(team=team), self.review_order(), team)
 
-    def consolidation(self, review: str) -> Any:
-        """The consolidation of a review's current plans, from the stored snapshots (no file
-        is read again)."""
+    def consolidation(self, review: str, campaign: int | None = None) -> Any:
+        """The consolidation of a review's current plans (those sent to ``campaign`` only, if
+        given), from the stored snapshots (no file is read again)."""
+        from sqlalchemy import select
+
         from ..consolidation import Consolidation, FileEntry
+        from ..snapshot import analysis_only
 
         self._known_review(review)
+        subs = [s for s in self.submissions(review) if campaign is None or s.campaign == campaign]
+        last: dict[str, Submission] = {}
+        for s in subs:
+            last[s.team] = s
+        wanted = {s.id: s for s in last.values()}
         entries = []
-        for s in self.submissions(review):
-            if s.current:
-                snap = self.snapshot(s.id)
-                entries.append(FileEntry(Path(s.source), s.team, analysis=snap.analysis, digest=s.sha256))
+        with self.engine.connect() as conn:  # one query; each snapshot's analysis decoded as it comes
+            rows = conn.execute(select(submissions.c.id, submissions.c.snapshot)
+                                .where(submissions.c.id.in_(list(wanted))).order_by(submissions.c.id))
+            for sid, text in rows:
+                s = wanted[sid]
+                entries.append(FileEntry(Path(s.source), s.team, analysis=analysis_only(text), digest=s.sha256))
         as_of = max((e.analysis.as_of for e in entries if e.analysis), default=date.today())
         return Consolidation(entries, as_of)
 
@@ -358,12 +375,18 @@ class Store:
     def latest_plan(self, team: str) -> Any:
         """The plan a team typed in its most recent review (a PlanData, for ``generate`` with
         ``prefill=False`` — the next review's workbook), or None when it never submitted."""
-        subs = [s for s in self.submissions(team=team) if s.current]
+        snap = self.latest_snapshot(team)
+        return None if snap is None else snap.plan.data
+
+    def latest_snapshot(self, team: str, before: str | None = None) -> Any:
+        """The snapshot of a team's most recent current plan (of a review other than
+        ``before``), or None."""
+        subs = [s for s in self.submissions(team=team) if s.current and s.review != before]
         if not subs:
             return None
         order = {label: i for i, label in enumerate(self.review_order())}
         last = max(subs, key=lambda s: (order.get(s.review, -1), s.id))
-        return self.snapshot(last.id).plan.data
+        return self.snapshot(last.id)
 
     def file_bytes(self, sha256: str) -> bytes:
         from sqlalchemy import select

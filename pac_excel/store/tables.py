@@ -9,6 +9,7 @@ and trends answer without parsing every snapshot. Rows are never updated nor del
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -58,5 +59,38 @@ submissions = Table(
     # 0002: summaries of the snapshot
     Column("totals", Text),
     Column("kpis", Text),
+    # 0003: the campaign it was sent to, and whether it came after the deadline
+    Column("campaign_id", Integer, ForeignKey("campaigns.id")),
+    Column("late", Boolean, nullable=False, default=False),
     UniqueConstraint("review_id", "team", "sha256", name="uq_submission_bytes"),
+)
+
+campaigns = Table(
+    "campaigns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("review", Text, nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("template", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("company", Text),
+    Column("year", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+campaign_teams = Table(
+    "campaign_teams", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("revoked_at", DateTime(timezone=True)),
+    UniqueConstraint("campaign_id", "name", name="uq_campaign_team"),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
