@@ -23,9 +23,40 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def test_readme_main_job_works(tmp_path):
+    """The first command starts the web app: it answers on the address the README gives, prints
+    the director's token once, and stops on Ctrl+C (SIGINT)."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
     cmd = command_under("Install and run")
     assert cmd.startswith("python -m pip install . && ")
     job = cmd.split("&& ", 1)[1]  # the package itself is installed for the tests already
+    url = re.search(r"<(http://127\.0\.0\.1:\d+/)>", README.split("## Install and run", 1)[1])[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("PAC_EXCEL_DB", "PAC_EXCEL_ADMIN_TOKEN")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # a fresh machine: no store yet
+    proc = subprocess.Popen(job, shell=True, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        page = None
+        for _ in range(150):
+            try:
+                page = urllib.request.urlopen(url, timeout=2).read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                time.sleep(0.2)
+        assert page is not None and "pac-excel" in page
+        assert (tmp_path / "data" / "pac-excel" / "history.db").is_file()
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert re.search(r"Jeton du directeur .*: \S{30,}", out), out
+
+
+def test_readme_blank_workbook_command_works(tmp_path):
+    job = re.search(r"`(pac-excel new plan\.xlsx)`", README)[1]
     r = subprocess.run(job, shell=True, cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert zipfile.is_zipfile(tmp_path / "plan.xlsx")
