@@ -39,6 +39,8 @@ def test_wheel_carries_the_templates_inside_the_package(tmp_path):
     # … and the review history's migrations: a store created from the installed wheel is at the head
     for migration in (ROOT / "pac_excel" / "store" / "migrations" / "versions").glob("*.py"):
         assert f"pac_excel/store/migrations/versions/{migration.name}" in names
+    for page in (ROOT / "pac_excel" / "web" / "templates").glob("*.html"):  # the web app's pages
+        assert f"pac_excel/web/templates/{page.name}" in names
     code = (f"from pac_excel.store import Store; s = Store('sqlite:///{tmp_path / 'h.db'}'); "
             "import pac_excel.store as m; print(m.__file__); print(s.revision())")
     out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
