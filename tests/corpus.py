@@ -36,12 +36,16 @@ class Case:
     says: str | None = None  # a rejection's French reason must say this (what the file is)
 
 
-def plain(path: Path, rows=ROWS, header=HEADER, date1904: bool = False) -> Path:
+def plain(path: Path, rows=ROWS, header=HEADER, date1904: bool = False, sheet: str = "Plan",
+          above: tuple[tuple[int, str], ...] = (), top: int = 0) -> Path:
+    """A home-made one-sheet plan: ``above`` lines (row, text) over a header at row ``top``."""
     wb = xlsxwriter.Workbook(path, {"date_1904": date1904})
-    ws = wb.add_worksheet("Plan")
+    ws = wb.add_worksheet(sheet)
     d = wb.add_format({"num_format": "dd/mm/yyyy"})
-    ws.write_row(0, 0, header)
-    for r, row in enumerate(rows, 1):
+    for r, text in above:
+        ws.write(r, 0, text)
+    ws.write_row(top, 0, header)
+    for r, row in enumerate(rows, top + 1):
         for c, v in enumerate(row):
             if isinstance(v, date):
                 ws.write_datetime(r, c, datetime(v.year, v.month, v.day), d)

@@ -69,23 +69,14 @@ def tiles(ws) -> dict:
 
 def seed_trame(path: Path) -> Path:
     """A home-made trame as seed 004 lays it out: a title, a vision line, then the nine columns."""
-    wb = xlsxwriter.Workbook(path)
-    ws = wb.add_worksheet("PAC 2026")
-    d = wb.add_format({"num_format": "dd/mm/yyyy"})
-    ws.write(0, 0, "PLAN D'ACTION COMMERCIALE SOCIÉTÉ")
-    ws.write(2, 0, "Notre vision de l'entreprise à 5 ans : leader régional de la sécurité des piscines")
-    ws.write_row(4, 0, ["ACTIONS",
-                        "PHASES, ÉTAPES (décrire brièvement et indiquer, selon les cas, les objectifs prévus)",
-                        "QUI ? (qui réalise l'action ?)", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF",
-                        "RÉSULTAT OBTENU", "ANALYSE ÉCARTS"])
-    for r, row in enumerate(TRAME, 5):
-        for c, v in enumerate(row):
-            if isinstance(v, date):
-                ws.write_datetime(r, c, datetime(v.year, v.month, v.day), d)
-            elif v is not None:
-                ws.write(r, c, v)
-    wb.close()
-    return path
+    from corpus import plain
+
+    header = ["ACTIONS", "PHASES, ÉTAPES (décrire brièvement et indiquer, selon les cas, les objectifs prévus)",
+              "QUI ? (qui réalise l'action ?)", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF", "RÉSULTAT OBTENU",
+              "ANALYSE ÉCARTS"]
+    return plain(path, TRAME, header, sheet="PAC 2026", top=4, above=(
+        (0, "PLAN D'ACTION COMMERCIALE SOCIÉTÉ"),
+        (2, "Notre vision de l'entreprise à 5 ans : leader régional de la sécurité des piscines")))
 
 
 TRAME = [
