@@ -18,6 +18,9 @@ from . import __version__
 DB_OPTION_SERVE = click.option("--db", metavar="URL", default=None,
                                help="Base de l'historique (URL SQLAlchemy) ; défaut : PAC_EXCEL_DB, sinon "
                                     "~/.local/share/pac-excel/history.db.")
+CSV_DIALECT = click.option("--csv-dialect", type=click.Choice(["fr", "en", "rfc4180"]), default=None,
+                           help="CSV : fr (« ; », virgule décimale, jj/mm/aaaa, BOM), en (« , », point) ou "
+                                "rfc4180 (pour les programmes) ; défaut : celui de la langue.")
 LANG_OPTION = click.option("--lang", default="fr", show_default=True, metavar="fr|en",
                            help="Langue du classeur et des messages / workbook and message language.")
 
@@ -162,7 +165,8 @@ def _has_descriptor(stream: object) -> bool:
 
 def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | None, direct: bool, *,
                   as_of: object, threshold: float, stage: str, output: Path | None = None, force: bool = False,
-                  check: bool = False, tolerant: bool = False) -> tuple[int, str, list[str]]:
+                  check: bool = False, tolerant: bool = False, csv_dialect: str | None = None
+                  ) -> tuple[int, str, list[str]]:
     """Runs in the bounded process: the exit code, the text for stdout (printed here already
     when ``direct``), the lines for stderr (silenced here)."""
     import io
@@ -174,7 +178,7 @@ def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | 
     out: Any = sys.stdout if direct else io.StringIO()
     notes: list[str] = []
     try:
-        code = _render_job(result, out, lang, fmt, terminal, width, output, force, check, notes)
+        code = _render_job(result, out, lang, fmt, terminal, width, output, force, check, notes, csv_dialect)
         if direct:
             out.flush()
     except BrokenPipeError:  # the reader went away (| head): stop quietly, as the docs of Python advise
@@ -187,7 +191,7 @@ def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | 
 
 
 def _render_job(result: Any, out: Any, lang: str, fmt: str, terminal: bool, width: int | None,
-                output: Path | None, force: bool, check: bool, notes: list[str]) -> int:
+                output: Path | None, force: bool, check: bool, notes: list[str], csv_dialect: str | None = None) -> int:
     if check:
         if fmt == "json":
             import json
@@ -206,7 +210,7 @@ def _render_job(result: Any, out: Any, lang: str, fmt: str, terminal: bool, widt
         write_report(result, output, lang, force=force)
         if fmt == "text":
             notes.append(tx("cli.report", lang).format(path=output))
-    _emit(result, fmt, lang, out, terminal, width)
+    _emit(result, fmt, lang, out, terminal, width, csv_dialect)
     return 0
 
 
@@ -233,8 +237,9 @@ def _analysis_options(f):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrit aussi un rapport .xlsx (nouveau fichier).")
 @click.option("--force", is_flag=True, help="Remplace le rapport s'il existe.")
+@CSV_DIALECT
 def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str,
-                output: Path | None, force: bool) -> None:
+                output: Path | None, force: bool, csv_dialect: str | None) -> None:
     """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
     msg_lang = lang if lang in ("fr", "en") else "fr"
     day = _as_of(as_of, msg_lang)
@@ -248,7 +253,8 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
                 raise UsageError("err.not_xlsx", path=output)
         except PacError as err:
             _fail(err, msg_lang)
-    _run_analysis(file, msg_lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force)
+    _run_analysis(file, msg_lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force,
+                  csv_dialect=csv_dialect)
 
 
 @main.command("check")
@@ -320,9 +326,11 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
 @click.option("--force", is_flag=True, help="Remplace les sorties si elles existent.")
 @click.option("--timeout", type=click.IntRange(0, 3600), default=60, show_default=True,
               help="Temps maximal de lecture d'un fichier, en secondes (0 : sans limite).")
+@CSV_DIALECT
 @LANG_OPTION
 def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: Path | None, strict: bool, jobs: int,
-                    recursive: bool, as_of: str | None, force: bool, timeout: int, lang: str) -> None:
+                    recursive: bool, as_of: str | None, force: bool, timeout: int, csv_dialect: str | None,
+                    lang: str) -> None:
     """Consolide les plans de plusieurs équipes (fichiers et dossiers) en un classeur."""
     from .consolidation import collect, consolidate
     from .errors import PacError, UsageError
@@ -375,11 +383,11 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
             writer.finish(result)
         if csv_path is not None:
             from .fileio import atomic_output
-            from .report.csvout import write_consolidated_actions
+            from .report.csvout import dialect, write_consolidated_actions
 
             with atomic_output(csv_path, force=force, suffix=".csv") as tmp, \
-                    open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                write_consolidated_actions(result, fh)
+                    open(tmp, "w", encoding="utf-8", newline="") as fh:
+                write_consolidated_actions(result, fh, dialect(lang, csv_dialect))
     except _Strict:
         click.echo(tx("cons.strict", lang).format(n=rejected), err=True)
         sys.exit(1)
@@ -711,15 +719,16 @@ def history_export(review: str, output: Path, force: bool, db: str | None, lang:
                                             budget=money(tot["budget_planned"]), out=output))
 
 
-def _emit(result, fmt: str, lang: str, out, terminal: bool | None = None, width: int | None = None) -> None:
+def _emit(result, fmt: str, lang: str, out, terminal: bool | None = None, width: int | None = None,
+          csv_dialect: str | None = None) -> None:
     if fmt == "json":
         from .report.jsonout import write_analysis
 
         write_analysis(result, out, lang)
     elif fmt == "csv":
-        from .report.csvout import write_actions
+        from .report.csvout import dialect, write_actions
 
-        write_actions(result, out)
+        write_actions(result, out, dialect(lang, csv_dialect))
     else:
         from .report.text import render
 

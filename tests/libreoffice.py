@@ -27,7 +27,8 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(files: list[Path], out_dir: Path, fmt: str = "xlsx", locale: str = "en-US", timeout: int = 300) -> list[Path]:
+def convert(files: list[Path], out_dir: Path, fmt: str = "xlsx", locale: str = "en-US", timeout: int = 300,
+            infilter: str | None = None) -> list[Path]:
     """Open each file in LibreOffice (recalculating every formula) and save it as ``fmt`` in
     ``out_dir``. Returns the output paths, in the order of ``files``."""
     exe = soffice()
@@ -42,6 +43,7 @@ def convert(files: list[Path], out_dir: Path, fmt: str = "xlsx", locale: str = "
         (profile / "user").mkdir()
         (profile / "user" / "registrymodifications.xcu").write_text(RECALC_XCU.format(locale=locale), encoding="utf-8")
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               *([f"--infilter={infilter}"] if infilter else []),
                "--convert-to", fmt, "--outdir", str(out_dir), *[str(f) for f in files]]
         env = {**os.environ, "HOME": str(profile)}
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)

@@ -358,7 +358,7 @@ def test_report_workbook_and_csv_keep_hostile_text_as_text(tmp_path):
                    PlanData(actions=[dict(action=evil, owner="+33 6", budget_planned=10, objective="OBJ-1")]))
     before = src.read_bytes()
     out = tmp_path / "report.xlsx"
-    r = CliRunner().invoke(main, ["analyze", str(src), "-o", str(out), "--format", "csv"])
+    r = CliRunner().invoke(main, ["analyze", str(src), "-o", str(out), "--format", "csv", "--csv-dialect", "rfc4180"])
     assert r.exit_code == 0, r.output
     assert src.read_bytes() == before  # the input is never written
     lines = r.output.strip().splitlines()

@@ -427,7 +427,7 @@ def _xlsx(data: bytes, name: str) -> Response:
 
 def _report_downloads(result: Any, tmp: Path, lang: str) -> dict[str, str]:
     """The report workbook, JSON and CSV as data: URLs — nothing is kept on the server."""
-    from ..report.csvout import write_actions
+    from ..report.csvout import dialect, write_actions
     from ..report.jsonout import write_analysis
     from ..report.workbook import write_report
 
@@ -439,8 +439,8 @@ def _report_downloads(result: Any, tmp: Path, lang: str) -> dict[str, str]:
     write_analysis(result, buf, lang)
     out["json"] = "data:application/json;base64," + base64.b64encode(buf.getvalue().encode()).decode()
     buf = io.StringIO()
-    write_actions(result, buf)
-    out["csv"] = "data:text/csv;base64," + base64.b64encode(("\ufeff" + buf.getvalue()).encode()).decode()
+    write_actions(result, buf, dialect(lang))
+    out["csv"] = "data:text/csv;charset=utf-8;base64," + base64.b64encode(buf.getvalue().encode()).decode()
     return out
 
 
@@ -642,11 +642,11 @@ def _consolidated(store: Store, c: dict[str, Any], ext: str, lang: str) -> Respo
     if ext == "json":
         return JSONResponse(result.to_dict(lang))
     if ext == "csv":
-        from ..report.csvout import write_consolidated_actions
+        from ..report.csvout import dialect, write_consolidated_actions
 
         buf = io.StringIO()
-        write_consolidated_actions(result, buf)
-        return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+        write_consolidated_actions(result, buf, dialect(lang))
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="consolidation.csv"'})
     if ext != "xlsx":
         raise HTTPException(404)
