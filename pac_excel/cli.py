@@ -411,6 +411,36 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     sys.exit(1 if rejected else 0)
 
 
+@main.command("calendar")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Calendrier à écrire (.ics, nouveau fichier) / calendar file to write.")
+@click.option("--owner", help="Seulement les actions, tâches et rituels de ce responsable / only this owner's.")
+@click.option("--lang", default=None, type=click.Choice(["fr", "en"]),
+              help="Langue des textes (défaut : celle du classeur) / language of the texts.")
+@click.option("--force", is_flag=True, help="Remplace OUTPUT s'il existe / replace OUTPUT if it exists.")
+def calendar_cmd(file: Path, output: Path, owner: str | None, lang: str | None, force: bool) -> None:
+    """Les actions, tâches et rituels du plan dans un calendrier (.ics) à importer."""
+    from .errors import PacError, UsageError
+    from .i18n import tx
+    from .ical import write
+    from .planread import read_plan
+
+    msg_lang = lang or "fr"
+    try:
+        if output.suffix.lower() != ".ics":
+            raise UsageError("err.not_ics", path=output)
+        if output.resolve() == file.resolve():
+            raise UsageError("err.refresh_same", path=output)
+        read = read_plan(file)
+        msg_lang = lang or read.lang
+        n = write(read.data, output, msg_lang, owner, force=force)
+    except PacError as err:
+        _fail(err, msg_lang)
+        return
+    click.echo(tx("cli.calendar", msg_lang).format(path=output, n=n))
+
+
 @main.command("serve")
 @DB_OPTION_SERVE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / listen address.")

@@ -38,6 +38,7 @@ TX: dict[str, T] = {
     "cli.error": T("erreur", "error"),
     "err.refresh_same": T("{path} : le classeur rafraîchi est un nouveau fichier ; il ne remplace jamais le plan lu.",
                           "{path}: the refreshed workbook is a new file; it never replaces the plan it reads."),
+    "err.not_ics": T("{path} : le calendrier s’écrit dans un fichier .ics.", "{path}: the calendar is written to an .ics file."),
     "err.room": T("--actions doit être positif ou nul.", "--actions must be zero or more."),
     "cli.refreshed": T("Classeur rafraîchi : {path} (modèle {template} {version}, {actions} actions et {room} lignes "
                        "libres, {lang}) ; lu dans {source} ({origin}).",
@@ -146,6 +147,9 @@ TX: dict[str, T] = {
     "web.team.download_button": T("Télécharger le classeur", "Download the workbook"),
     "web.team.upload": T("Envoyer le plan rempli", "Send the filled plan"),
     "web.team.upload_button": T("Envoyer", "Send"),
+    "web.team.calendar": T("Calendrier (.ics)", "Calendar (.ics)"),
+    "web.team.calendar_text": T("actions, tâches et rituels de votre dernier envoi, à importer dans votre agenda",
+                                "actions, tasks and rituals of your last upload, to import into your calendar"),
     "web.team.history": T("Vos envois", "Your uploads"),
     "web.v.accepted": T("Plan reçu.", "Plan received."),
     "web.v.duplicate": T("ce fichier avait déjà été envoyé", "this file had been sent already"),
@@ -159,6 +163,9 @@ TX: dict[str, T] = {
     "web.token": T("Jeton du directeur (affiché cette seule fois, gardé haché) : {token}",
                    "Director token (shown this once, kept hashed): {token}"),
     "web.listening": T("pac-excel sert sur {url} (Ctrl+C pour arrêter)", "pac-excel serving on {url} (Ctrl+C to stop)"),
+    "cal.name": T("Plan d’action commercial", "Sales action plan"),
+    "cal.task": T("Tâche :", "Task:"),
+    "cli.calendar": T("Calendrier écrit : {path} ({n} évènement(s)).", "Calendar written: {path} ({n} event(s))."),
     "refresh.formula_restored": T("formule rétablie ({column}) ; la valeur saisie « {value} » est remplacée par le calcul.",
                                   "formula restored ({column}); the typed value “{value}” gives way to the computation."),
     "refresh.row_into_table": T("ligne {row} saisie sous le tableau : elle en fait maintenant partie (formules, "

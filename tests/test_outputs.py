@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -76,3 +76,88 @@ def test_french_csv_opened_by_libreoffice_in_french(lo_available, tmp_path):
         assert att is None if x.attainment is None else abs(att - x.attainment) < 1e-12
     assert schema.CATEGORY.label("prospecting", "fr") in {ws.cell(r, keys.index("category") + 1).value
                                                           for r in range(2, 2 + len(a.actions))}
+
+
+# ------------------------------------------------------------------------------------ calendar
+def ics(tmp_path: Path, name: str, *args: str) -> Path:
+    out = tmp_path / name
+    r = CliRunner().invoke(main, ["calendar", str(SAMPLE), "-o", str(out), *args])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def events(path: Path) -> list:
+    from icalendar import Calendar
+
+    return list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+
+
+def sample_data() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "samples" / "formation_rh.toml").read_text(encoding="utf-8"))
+
+
+def test_the_sample_plan_in_a_calendar(tmp_path):
+    from dateutil.rrule import rrulestr
+    from icalendar import Calendar
+
+    raw = sample_data()
+    path = ics(tmp_path, "plan.ics")
+    cal = Calendar.from_ical(path.read_bytes())
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
+    evs = list(cal.walk("VEVENT"))
+    dated = [a for a in raw["actions"] if a.get("start") or a.get("end")]
+    deadlines = [t for t in raw.get("tasks", []) if t.get("deadline")]
+    assert len(evs) == len(dated) + len(deadlines) + len(raw["rituals"])
+    by_summary = {str(e["summary"]): e for e in evs}
+    for a in dated:
+        e = by_summary[a["action"]]
+        assert e.decoded("dtstart") == (a.get("start") or a["end"])
+        assert e.decoded("dtend") == (a.get("end") or a["start"]) + timedelta(days=1)  # all-day, end exclusive
+        assert a["owner"] in str(e["description"])
+
+    def expand(e):
+        return [d.date() if hasattr(d, "date") else d
+                for d in rrulestr(e["rrule"].to_ical().decode(), dtstart=e.decoded("dtstart"))]
+
+    weekly, monthly, last_friday, quarterly = (by_summary[r["what"]] for r in raw["rituals"])
+    r0 = raw["rituals"][0]  # "Lundi 9 h", every week from its start to its end
+    mondays = [r0["start"] + timedelta(days=7 * i) for i in range(60)
+               if r0["start"] + timedelta(days=7 * i) <= r0["end"]]
+    assert expand(weekly) == mondays and weekly.decoded("dtstart").hour == 9
+    assert str(weekly.decoded("dtstart").tzinfo) == "Europe/Paris"
+    r1 = raw["rituals"][1]  # "Premier mardi du mois"
+    first_tuesdays = []
+    for m in range(1, 13):
+        d = date(2026, m, 1)
+        d += timedelta(days=(1 - d.weekday()) % 7)
+        if r1["start"] <= d <= r1["end"]:
+            first_tuesdays.append(d)
+    assert expand(monthly) == first_tuesdays
+    fridays = []
+    for m in range(1, 13):
+        d = date(2026 + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+        d -= timedelta(days=(d.weekday() - 4) % 7)
+        fridays.append(d)
+    assert expand(last_friday) == [d for d in fridays if raw["rituals"][2]["start"] <= d <= raw["rituals"][2]["end"]]
+    assert expand(quarterly) == [date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
+
+
+def test_a_second_export_has_the_same_uids(tmp_path):
+    one, two = ics(tmp_path, "a.ics"), ics(tmp_path, "b.ics")
+    assert sorted(str(e["uid"]) for e in events(one)) == sorted(str(e["uid"]) for e in events(two))
+    assert len({str(e["uid"]) for e in events(one)}) == len(events(one))
+    assert one.read_bytes() == two.read_bytes()  # an export is a function of the plan
+
+
+def test_calendar_of_one_owner(tmp_path):
+    raw = sample_data()
+    who = "Service marketing"
+    mine = [e for e in events(ics(tmp_path, "m.ics", "--owner", who))]
+    expected = sum(1 for a in raw["actions"] if a.get("owner") == who and (a.get("start") or a.get("end")))
+    expected += sum(1 for t in raw.get("tasks", []) if t.get("owner") == who and t.get("deadline"))
+    expected += sum(1 for r in raw["rituals"] if r.get("owner") == who)
+    assert len(mine) == expected > 0
+    bad = CliRunner().invoke(main, ["calendar", str(SAMPLE), "-o", str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 2

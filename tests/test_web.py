@@ -82,6 +82,12 @@ def test_a_team_link_opens_its_own_page_only_and_can_be_revoked(app_client, tmp_
     r = c.post(lyon, headers={"Accept": "application/json"},
                files={"file": ("lyon.xlsx", plan(tmp_path / "l.xlsx", "Lyon").read_bytes())})
     assert r.json()["status"] == "accepted"
+    from icalendar import Calendar
+
+    ics = c.get(lyon + "/calendar.ics")  # the team's plan in its calendar
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert len(list(Calendar.from_ical(ics.content).walk("VEVENT"))) == 3
+    assert c.get(nice + "/calendar.ics").status_code == 404  # nothing sent, no calendar
     # signed in, the director revokes Nice's link
     html = c.get("/login").text
     c.post("/login", data={"csrf": csrf_of(html), "token": TOKEN}, follow_redirects=False)

@@ -300,6 +300,21 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
         team, c = _by_token(store, token)
         return _xlsx(_team_workbook(store, c, team), f"PAC-{team['name']}-{c['review']}.xlsx")
 
+    @app.get("/t/{token}/calendar.ics", include_in_schema=False)
+    def team_calendar(token: str) -> Response:
+        """The team's plan in a calendar: its last upload in this campaign, else its last plan."""
+        from ..ical import build
+
+        team, c = _by_token(store, token)
+        subs = [s for s in store.submissions(c["review"], team["name"]) if s.campaign == c["id"]] \
+            if _has_review(store, c["review"]) else []
+        snap = store.snapshot(subs[-1].id) if subs else store.latest_snapshot(team["name"])
+        if snap is None:
+            raise HTTPException(404)
+        safe = re.sub(r"[^\w.\- ]", "_", f"PAC-{team['name']}-{c['review']}")[:100]
+        return Response(build(snap.plan.data, c["lang"]).to_ical(), media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{safe}.ics"'})
+
     @app.post("/t/{token}", summary="Envoyer le plan d'une équipe (lien de l'équipe)")
     async def team_upload(request: Request, token: str) -> Response:
         """Multipart field ``file``. With ``Accept: application/json``: ``{"status": "accepted" |
