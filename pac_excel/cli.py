@@ -441,6 +441,57 @@ def calendar_cmd(file: Path, output: Path, owner: str | None, lang: str | None, 
     click.echo(tx("cli.calendar", msg_lang).format(path=output, n=n))
 
 
+@main.command("export")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "to", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
+              help="Format des tables / table format.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier où écrire les tables / folder for the tables.")
+@click.option("--review", help="Depuis l'historique : les plans actuels de cette revue / from the history.")
+@click.option("--all-reviews", is_flag=True, help="Depuis l'historique : toutes les revues / every review.")
+@click.option("-r", "--recursive", is_flag=True, help="Parcourt aussi les sous-dossiers.")
+@click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui).")
+@click.option("--csv-dialect", type=click.Choice(["fr", "en", "rfc4180"]), default=None,
+              help="CSV : rfc4180 par défaut (pour les outils), fr ou en pour un tableur.")
+@click.option("--force", is_flag=True, help="Remplace les tables existantes / replace existing tables.")
+@DB_OPTION_SERVE
+@LANG_OPTION
+def export_cmd(inputs: tuple[Path, ...], to: str, out_dir: Path, review: str | None, all_reviews: bool,
+               recursive: bool, as_of: str | None, csv_dialect: str | None, force: bool, db: str | None,
+               lang: str) -> None:
+    """Tables pour la BI (plans, actions, indicateurs, valeurs mensuelles, CA, problèmes, journal)."""
+    from .errors import PacError, UsageError
+    from .i18n import tx
+
+    lang = lang if lang in ("fr", "en") else "fr"
+    day = _as_of(as_of, lang)
+    try:
+        from . import export
+
+        if review or all_reviews:
+            if inputs:
+                raise UsageError("err.export_both")
+            from .store import Store
+
+            with Store(db) as store:
+                if review:
+                    store._known_review(review)
+                builder = export.from_store(store, review, lang)
+        else:
+            if not inputs:
+                raise UsageError("err.export_none")
+            missing = [p for p in inputs if not p.exists()]
+            if missing:
+                raise UsageError("err.input_missing", path=missing[0])
+            builder = export.from_files(list(inputs), day, lang, recursive)
+        written = export.write(builder, out_dir, to, csv_dialect, force)
+    except PacError as err:
+        _fail(err, lang)
+        return
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in builder.rows.items())
+    click.echo(tx("cli.exported", lang).format(n=len(written), out=out_dir, counts=counts))
+
+
 @main.command("serve")
 @DB_OPTION_SERVE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / listen address.")

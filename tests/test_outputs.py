@@ -161,3 +161,76 @@ def test_calendar_of_one_owner(tmp_path):
     assert len(mine) == expected > 0
     bad = CliRunner().invoke(main, ["calendar", str(SAMPLE), "-o", str(tmp_path / "x.xlsx")])
     assert bad.exit_code == 2
+
+
+# ------------------------------------------------------------------------------------ tables for BI
+def test_export_to_parquet_reads_back_in_pandas_and_duckdb(tmp_path):
+    import duckdb
+    import pandas as pd
+
+    from pac_excel import consolidate
+    from pac_excel.export import COLUMNS
+
+    out = tmp_path / "bi"
+    r = CliRunner().invoke(main, ["export", str(ROOT / "samples"), "--to", "parquet", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    cons = consolidate([ROOT / "samples"])
+    actions = pd.read_parquet(out / "actions.parquet")
+    assert list(actions.columns) == list(COLUMNS["actions"])
+    assert len(actions) == cons.totals()["actions"]
+    assert round(actions["budget_planned"].sum(), 2) == cons.totals()["budget_planned"]
+    assert {t: round(v, 2) for t, v in actions.groupby("team")["budget_planned"].sum().items()} == \
+        {t: v["budget_planned"] for t, v in cons.by_team().items()}
+    types = {row[0]: row[1] for row in duckdb.sql(f"DESCRIBE SELECT * FROM '{out / 'actions.parquet'}'").fetchall()}
+    assert (types["end"], types["budget_planned"], types["row"], types["late"], types["status_key"]) == \
+        ("DATE", "DOUBLE", "BIGINT", "BOOLEAN", "VARCHAR")
+    total = duckdb.sql(f"SELECT SUM(budget_planned) FROM '{out / 'actions.parquet'}'").fetchall()[0][0]
+    assert round(total, 2) == cons.totals()["budget_planned"]
+    # indicators month by month, revenue month by month: from the sample's own data file
+    raw = sample_data()
+    values = pd.read_parquet(out / "indicator_values.parquet")
+    ours = values[values.team == raw["team"]]
+    assert len(ours) == sum(1 for k in raw["kpis"] for m in range(1, 13) if f"m{m:02d}" in k)
+    revenue = pd.read_parquet(out / "revenue.parquet")
+    assert list(revenue["month"]) == list(range(1, 13))
+    assert round(revenue["target"].sum(), 2) == raw["revenue"]["annual_target"]
+    assert revenue["actual"].sum() == sum(x for x in raw["revenue"]["actuals"] if x is not None)
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    assert sorted(ledger["status"]) == ["ok", "ok"] and ledger["consolidated"].sum() == len(actions)
+
+
+def test_export_to_csv_and_xlsx_and_as_dataframes(tmp_path):
+    import pandas as pd
+
+    from pac_excel.export import COLUMNS, from_files
+
+    for to in ("csv", "xlsx"):
+        r = CliRunner().invoke(main, ["export", str(SAMPLE), "--to", to, "--out", str(tmp_path / to)])
+        assert r.exit_code == 0, r.output
+    for name, cols in COLUMNS.items():
+        assert list(pd.read_csv(tmp_path / "csv" / f"{name}.csv").columns) == list(cols)
+    assert set(pd.ExcelFile(tmp_path / "xlsx" / "tables.xlsx", engine="calamine").sheet_names) == set(COLUMNS)
+    frames = from_files([SAMPLE]).frames()
+    a = frames["actions"]
+    assert str(a["end"].dtype).startswith("datetime64") and str(a["budget_planned"].dtype) == "float64"
+    assert str(a["late"].dtype) == "boolean" and str(frames["plans"]["plan_id"].dtype) == "Int64"
+    missing = CliRunner().invoke(main, ["export", str(tmp_path / "nope"), "--out", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "introuvable" in missing.output and not (tmp_path / "none").exists()
+
+
+def test_export_of_a_review_from_the_history(tmp_path):
+    import pandas as pd
+
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    runner = CliRunner()
+    added = runner.invoke(main, ["history", "add", str(ROOT / "samples"), "--review", "2027-T1", "--db", db])
+    assert added.exit_code == 0
+    r = runner.invoke(main, ["export", "--review", "2027-T1", "--db", db, "--to", "csv",
+                             "--out", str(tmp_path / "h")])
+    assert r.exit_code == 0, r.output
+    stored = pd.read_csv(tmp_path / "h" / "actions.csv")
+    runner.invoke(main, ["export", str(ROOT / "samples"), "--to", "csv", "--out", str(tmp_path / "f")])
+    files = pd.read_csv(tmp_path / "f" / "actions.csv")
+    assert stored.drop(columns="plan_id").sort_values(["team", "row"]).reset_index(drop=True).equals(
+        files.drop(columns="plan_id").sort_values(["team", "row"]).reset_index(drop=True))
+    assert set(pd.read_csv(tmp_path / "h" / "plans.csv")["review"]) == {"2027-T1"}
