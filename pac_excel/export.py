@@ -1,15 +1,18 @@
 """Tidy tables for BI tools (Power BI, Tableau, DuckDB, pandas): a small star schema of one or
 many plans, with stable column names and types.
 
-| table | one row per | columns |
-|---|---|---|
-| ``plans`` | plan read | plan_id, review, team, source, template, version, lang, as_of |
-| ``actions`` | action | plan_id, team, then every field of analyze's action records |
-| ``indicators`` | indicator | plan_id, team, indicator_id, name, type, type_key, direction, direction_key, objective, initial, target, latest, attainment, data_source, frequency, frequency_key |
-| ``indicator_values`` | indicator × month with a value | plan_id, team, indicator_id, name, month, month_start, value |
-| ``revenue`` | month of a plan with revenue targets | plan_id, team, month, month_start, weight, target, actual |
-| ``problems`` | problem | plan_id, team, source, severity, code, sheet, cell, message |
-| ``ledger`` | input file | source, team, status, code, reason, detected, consolidated, ignored, rejected |
+- ``plans``: one row per plan read (plan_id, review, team, source, template, version, lang, as_of);
+- ``actions``: one per action (plan_id, team, then every field of analyze's action records);
+- ``indicators``: one per indicator (plan_id, team, indicator_id, name, type and type_key,
+  direction and direction_key, objective, initial, target, latest, attainment, data_source,
+  frequency and frequency_key);
+- ``indicator_values``: indicator × month with a value (plan_id, team, indicator_id, name,
+  month, month_start, value);
+- ``revenue``: month of a plan with revenue targets (plan_id, team, month, month_start, weight,
+  target, actual);
+- ``problems``: one per problem (plan_id, team, source, severity, code, sheet, cell, message);
+- ``ledger``: one per input file (source, team, status, code, reason, detected, consolidated,
+  ignored, rejected).
 
 Types: dates are dates, amounts and figures floats, counts integers, flags booleans; a dropdown
 value is given as written (its label) and as its canonical key (``status``/``status_key``…).
