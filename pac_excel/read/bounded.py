@@ -27,14 +27,28 @@ TIMEOUT_S = 60
 MEMORY_MIB = 1536
 
 
+def _mapped() -> int:
+    """Bytes of address space this process holds already (0 when the system does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def limit_process(mib: int = MEMORY_MIB) -> None:
     """In a reading process: bound its memory and silence its stderr. The hard limit is left as
-    it is, so that the LibreOffice layer can give its own process a larger one."""
+    it is, so that the LibreOffice layer can give its own process a larger one.
+
+    The bound is on what the reading may add: a forked process inherits its parent's address
+    space, which in a program that has used pandas with pyarrow holds more than a gigabyte of
+    reserved, unused memory (pyarrow's allocator) — counted from zero, the reading would have no
+    room left at all."""
     try:
         import resource
 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = mib << 20
+        limit = _mapped() + (mib << 20)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):
         pass
