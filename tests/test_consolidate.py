@@ -198,8 +198,8 @@ def test_cli_output_agrees_with_json_and_reads_back(folder, tmp_path):
     assert not [p for p in again.problems if p.code in ("unknown_column", "duplicate_column")]
     # CSV: formula-like cells are quoted
     text = csv_out.read_text(encoding="utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text)))
-    assert lines[0][:3] == ["team", "source", "sheet"]
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))  # French dialect by default
+    assert lines[0][:3] == ["Équipe", "Fichier", "Feuille"]
     assert any(line[0] == "'" + EVIL for line in lines[1:])
 
 
