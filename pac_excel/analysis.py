@@ -116,6 +116,7 @@ class Analysis:
     team: str = ""  # the workbook's own team field (Stratégie sheet), if any
     header_row: int = 0  # 1-based row of the action table's header
     ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
+    lang: str | None = None  # the workbook's language, when pac-excel made it
 
     # ---------------------------------------------------------------- figures (aggregate.py)
     def totals(self) -> dict[str, Any]:
@@ -360,7 +361,7 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
-                    sorted(ignored))
+                    sorted(ignored), meta.get("lang") if meta else None)
 
 
 def listed_categories(wb: Workbook) -> dict[str, str] | None:

@@ -21,8 +21,9 @@ DB_OPTION_SERVE = click.option("--db", metavar="URL", default=None,
 CSV_DIALECT = click.option("--csv-dialect", type=click.Choice(["fr", "en", "rfc4180"]), default=None,
                            help="CSV : fr (« ; », virgule décimale, jj/mm/aaaa, BOM), en (« , », point) ou "
                                 "rfc4180 (pour les programmes) ; défaut : celui de la langue.")
-LANG_OPTION = click.option("--lang", default="fr", show_default=True, metavar="fr|en",
-                           help="Langue du classeur et des messages / workbook and message language.")
+LANG_OPTION = click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+                           help="Langue du classeur et des messages (défaut : fr ; pour analyze et check, celle "
+                                "du classeur) / workbook and message language.")
 
 
 def _fail(err: Exception, lang: str) -> None:
@@ -35,12 +36,79 @@ def _fail(err: Exception, lang: str) -> None:
     raise err
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "-V", "--version", prog_name="pac-excel")
+def _lang_of(argv: list[str]) -> str:
+    """The language a command line asks for (``--lang en``), before click reads it: click's own
+    texts (usage, errors) then speak it too. French by default."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "fr"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "fr"
+    return "fr"
+
+
+class _Cli(click.Group):
+    """The command group, speaking the language asked from the first message on."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        from .clicat import use
+
+        lang = _lang_of(argv)
+        use(lang)
+        _metavars(self, lang)
+        return super().main(args=argv, prog_name=prog_name or "pac-excel", complete_var=complete_var,
+                            standalone_mode=standalone_mode, **extra)
+
+
+#: click's placeholders (FILE, INTEGER, [OPTIONS]…) in French; what click writes otherwise
+_FR_METAVARS = {"file": "FICHIER", "out": "SORTIE", "inputs": "ENTRÉES", "old": "ANCIEN", "new": "NOUVEAU"}
+_ORIGINAL: dict[int, tuple[Any, ...]] = {}
+
+
+def _metavars(group: click.Group, lang: str) -> None:
+    """The usage placeholders in the language asked (French by default): set on the commands'
+    public ``metavar`` attributes, restored for English."""
+    def walk(cmd: click.Command) -> None:
+        key = id(cmd)
+        if key not in _ORIGINAL:
+            _ORIGINAL[key] = (cmd.options_metavar, getattr(cmd, "subcommand_metavar", None))
+        _options, sub = _ORIGINAL[key]
+        if isinstance(cmd, click.Group):
+            cmd.subcommand_metavar = sub if lang == "en" else "COMMANDE [ARGUMENTS]..."
+            for c in cmd.commands.values():
+                walk(c)
+        for param in cmd.params:
+            pkey = id(param)
+            if pkey not in _ORIGINAL:
+                _ORIGINAL[pkey] = (param.metavar,)
+            (original,) = _ORIGINAL[pkey]
+            if lang == "en" or original is not None or isinstance(param.type, click.Choice) or \
+                    getattr(param, "is_flag", False):
+                param.metavar = original
+                continue
+            t = param.type
+            param.metavar = (_FR_METAVARS.get(param.name or "", (param.name or "").upper())
+                             if isinstance(param, click.Argument) else
+                             "DOSSIER" if isinstance(t, click.Path) and not t.file_okay else
+                             "FICHIER" if isinstance(t, click.Path) else
+                             "NOMBRE" if isinstance(t, (click.IntRange, click.FloatRange)) else
+                             "ENTIER" if t is click.INT else "NOMBRE" if t is click.FLOAT else "TEXTE")
+            if isinstance(param, click.Argument) and param.nargs == -1:
+                param.metavar += "..."
+
+    walk(group)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="pac-excel",
+                      help="Affiche la version et quitte / show the version and exit.")
 def main() -> None:
     """pac-excel : le Plan d'Action Commercial dans un classeur Excel vivant.
 
-    Generates ready-to-fill PAC workbooks that compute by themselves in Excel and LibreOffice.
+    Des classeurs PAC prêts à remplir, qui calculent seuls dans Excel et LibreOffice ; leur
+    analyse, leur consolidation, l'historique des revues et l'application web des campagnes.
     """
 
 
@@ -63,7 +131,7 @@ def new(out: Path, template: str, lang: str, company: str | None, team: str | No
     from .generator import GenerateOptions, generate
     from .i18n import tx
 
-    msg_lang = lang if lang in ("fr", "en") else "fr"
+    lang = msg_lang = lang or "fr"
     options = GenerateOptions(template=template, lang=lang, company=company, team=team, year=year,
                               actions=n_actions, protect=protect, force=force)
     try:
@@ -109,7 +177,7 @@ def _as_of(value: str | None, lang: str):
         raise click.BadParameter(tx("cli.bad_date", lang).format(value=value), param_hint="--as-of") from None
 
 
-def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
+def _run_analysis(file: Path, lang: str | None, fmt: str, **job: Any) -> None:
     """Analyse FILE and print the result, all of it in a process bounded in time and memory
     (pac_excel.read.bounded): the reading, the report workbook, the rendering. What comes back is
     text, whatever the size of the plan. A file that cannot be read is one line on stderr; with
@@ -131,8 +199,8 @@ def _run_analysis(file: Path, lang: str, fmt: str, **job: Any) -> None:
             code, text, notes = _analysis_job(file, lang, fmt, terminal, width, direct, **job)
     except PacError as err:
         if fmt == "json":
-            _json_error(err, lang)
-        _fail(err, lang)
+            _json_error(err, lang or "fr")
+        _fail(err, lang or "fr")
         return
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -163,7 +231,7 @@ def _has_descriptor(stream: object) -> bool:
         return False
 
 
-def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | None, direct: bool, *,
+def _analysis_job(file: Path, lang: str | None, fmt: str, terminal: bool, width: int | None, direct: bool, *,
                   as_of: object, threshold: float, stage: str, output: Path | None = None, force: bool = False,
                   check: bool = False, tolerant: bool = False, csv_dialect: str | None = None
                   ) -> tuple[int, str, list[str]]:
@@ -173,8 +241,12 @@ def _analysis_job(file: Path, lang: str, fmt: str, terminal: bool, width: int | 
 
     from .analysis import analyze
 
-    result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, lang=lang,  # type: ignore[arg-type]
+    result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, lang=lang or "fr",  # type: ignore[arg-type]
                      bounded=False, tolerant=tolerant)
+    if lang is None:  # no --lang: the workbook's own language
+        lang = result.lang if result.lang in ("fr", "en") else "fr"
+        if lang != "fr":
+            result.localize(lang)
     out: Any = sys.stdout if direct else io.StringIO()
     notes: list[str] = []
     try:
@@ -217,7 +289,7 @@ def _render_job(result: Any, out: Any, lang: str, fmt: str, terminal: bool, widt
 ANALYSIS_OPTIONS = [
     click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
     click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui)."),
-    click.option("--threshold", type=float, default=0.2, show_default=True,
+    click.option("--threshold", type=click.FloatRange(0, 100), default=0.2, show_default=True,
                  help="Écart relatif au-delà duquel une analyse des écarts est attendue."),
     click.option("--stage", type=click.Choice(["startup", "growth"]), default="startup", show_default=True,
                  help="Loi des nombres : 3× l'objectif en démarrage (startup), 2× en développement (growth)."),
@@ -233,7 +305,8 @@ def _analysis_options(f):
 
 @main.command("analyze")
 @_analysis_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="Sortie : texte, JSON (contrat stable) ou CSV des actions.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrit aussi un rapport .xlsx (nouveau fichier).")
 @click.option("--force", is_flag=True, help="Remplace le rapport s'il existe.")
@@ -241,7 +314,7 @@ def _analysis_options(f):
 def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str,
                 output: Path | None, force: bool, csv_dialect: str | None) -> None:
     """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
-    msg_lang = lang if lang in ("fr", "en") else "fr"
+    msg_lang = lang or "fr"
     day = _as_of(as_of, msg_lang)
     if output is not None:
         from .errors import PacError, UsageError
@@ -253,17 +326,17 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
                 raise UsageError("err.not_xlsx", path=output)
         except PacError as err:
             _fail(err, msg_lang)
-    _run_analysis(file, msg_lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force,
+    _run_analysis(file, lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force,
                   csv_dialect=csv_dialect)
 
 
 @main.command("check")
 @_analysis_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Sortie : texte ou JSON (contrat stable).")
 def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str) -> None:
     """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
-    msg_lang = lang if lang in ("fr", "en") else "fr"
-    _run_analysis(file, msg_lang, fmt, as_of=_as_of(as_of, msg_lang), threshold=threshold, stage=stage, check=True)
+    _run_analysis(file, lang, fmt, as_of=_as_of(as_of, lang or "fr"), threshold=threshold, stage=stage, check=True)
 
 
 @main.command("refresh")
@@ -276,7 +349,8 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang:
               help="Langue du nouveau classeur (défaut : celle du plan) / language of the new workbook.")
 @click.option("--template", "-t", default=None,
               help="Modèle du nouveau classeur (défaut : celui du plan ; pac pour un classeur fait main).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Sortie : texte ou JSON (contrat stable).")
 @click.option("--force", is_flag=True, help="Remplace OUTPUT s'il existe / replace OUTPUT if it exists.")
 def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template: str | None, fmt: str,
                 force: bool) -> None:
@@ -316,7 +390,8 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Classeur consolidé à écrire (.xlsx, nouveau fichier).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Sortie : texte ou JSON (contrat stable).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Exporte aussi les actions en CSV.")
 @click.option("--strict", is_flag=True, help="N'écrit rien si un fichier est rejeté.")
@@ -326,11 +401,13 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
 @click.option("--force", is_flag=True, help="Remplace les sorties si elles existent.")
 @click.option("--timeout", type=click.IntRange(0, 3600), default=60, show_default=True,
               help="Temps maximal de lecture d'un fichier, en secondes (0 : sans limite).")
+@click.option("--allow-duplicate-teams", is_flag=True,
+              help="Une équipe présente deux fois (deux fichiers) ne fait pas échouer la commande.")
 @CSV_DIALECT
 @LANG_OPTION
 def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: Path | None, strict: bool, jobs: int,
-                    recursive: bool, as_of: str | None, force: bool, timeout: int, csv_dialect: str | None,
-                    lang: str) -> None:
+                    recursive: bool, as_of: str | None, force: bool, timeout: int, allow_duplicate_teams: bool,
+                    csv_dialect: str | None, lang: str) -> None:
     """Consolide les plans de plusieurs équipes (fichiers et dossiers) en un classeur."""
     from .consolidation import collect, consolidate
     from .errors import PacError, UsageError
@@ -339,6 +416,9 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
     lang = lang if lang in ("fr", "en") else "fr"
     day = _as_of(as_of, lang)
     try:
+        missing = [p for p in inputs if not p.exists()]
+        if missing:  # said in one line, and nothing is written
+            raise UsageError("err.input_missing", path=missing[0])
         for out in (output, csv_path):
             if out is None:
                 continue
@@ -393,6 +473,7 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
         sys.exit(1)
     except PacError as err:
         _fail(err, lang)
+    clashes = [p for p in result.problems if p.code == "team_name_clash"]
     if fmt == "json":
         import json
 
@@ -404,11 +485,14 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
         budget = money(tot["budget_planned"])
         click.echo(tx("cons.done", lang).format(ok=len(result.ok), rejected=rejected,
                                                 skipped=len(result.files) - len(result.ok) - rejected,
-                                                actions=tot["actions"], budget=budget, out=output))
+                                                actions=tot["actions"], budget=budget, out=output,
+                                                problems=len(result.all_problems())))
         for f in result.files:
             if f.status != "ok":
                 click.echo(f"  {tx('cons.st.' + f.status, lang)}: {f.path} — {f.reason_text(lang)}")
-    sys.exit(1 if rejected else 0)
+        for p in clashes:
+            click.echo(f"  {p.message(lang)} ({p.file})")
+    sys.exit(1 if rejected or (clashes and not allow_duplicate_teams) else 0)
 
 
 @main.command("calendar")
@@ -495,7 +579,8 @@ def export_cmd(inputs: tuple[Path, ...], to: str, out_dir: Path, review: str | N
 @main.command("serve")
 @DB_OPTION_SERVE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute / listen address.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port d'écoute / listen port.")
 @click.option("--max-upload-mb", type=click.IntRange(1, 1024), default=20, show_default=True,
               help="Taille maximale d'un fichier envoyé, en Mio.")
 @LANG_OPTION
@@ -622,8 +707,8 @@ def history_list(db: str | None, fmt: str, lang: str) -> None:
 
 
 @history_group.command("show")
-@click.option("--review", required=True)
-@click.option("--team")
+@click.option("--review", required=True, help="Libellé de la revue.")
+@click.option("--team", help="Seulement cette équipe.")
 @DB_OPTION
 @FORMAT_ALL
 @LANG_OPTION
@@ -696,11 +781,11 @@ def _render_diff(d: Any, fmt: str, lang: str, output: Path | None, force: bool, 
 
 
 @history_group.command("diff")
-@click.option("--team", required=True)
+@click.option("--team", required=True, help="L'équipe dont comparer les plans.")
 @click.option("--from", "before", required=True, help="Revue de départ.")
 @click.option("--to", "after", required=True, help="Revue d'arrivée.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Écrit aussi le diff en .xlsx.")
-@click.option("--force", is_flag=True)
+@click.option("--force", is_flag=True, help="Remplace la sortie si elle existe.")
 @DB_OPTION
 @FORMAT_ALL
 @LANG_OPTION
@@ -721,7 +806,7 @@ def history_diff(team: str, before: str, after: str, output: Path | None, force:
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Écrit aussi le diff en .xlsx.")
-@click.option("--force", is_flag=True)
+@click.option("--force", is_flag=True, help="Remplace la sortie si elle existe.")
 @click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui).")
 @FORMAT_ALL
 @LANG_OPTION
@@ -741,10 +826,10 @@ def diff_cmd(old: Path, new: Path, output: Path | None, force: bool, as_of: str 
 
 
 @history_group.command("trend")
-@click.option("--team")
+@click.option("--team", help="Seulement cette équipe (défaut : toutes, additionnées).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrit aussi l'évolution en .xlsx (graphiques).")
-@click.option("--force", is_flag=True)
+@click.option("--force", is_flag=True, help="Remplace la sortie si elle existe.")
 @DB_OPTION
 @FORMAT_ALL
 @LANG_OPTION
@@ -777,9 +862,10 @@ def history_trend(team: str | None, output: Path | None, force: bool, db: str | 
 
 
 @history_group.command("export")
-@click.option("--review", required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True)
+@click.option("--review", required=True, help="Libellé de la revue.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Classeur consolidé à écrire (.xlsx, nouveau fichier).")
+@click.option("--force", is_flag=True, help="Remplace la sortie si elle existe.")
 @DB_OPTION
 @LANG_OPTION
 def history_export(review: str, output: Path, force: bool, db: str | None, lang: str) -> None:
@@ -797,7 +883,8 @@ def history_export(review: str, output: Path, force: bool, db: str | None, lang:
         return
     tot = result.totals()
     click.echo(tx("cons.done", lang).format(ok=len(result.ok), rejected=0, skipped=0, actions=tot["actions"],
-                                            budget=money(tot["budget_planned"]), out=output))
+                                            budget=money(tot["budget_planned"]), out=output,
+                                            problems=len(result.all_problems())))
 
 
 def _emit(result, fmt: str, lang: str, out, terminal: bool | None = None, width: int | None = None,

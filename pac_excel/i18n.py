@@ -304,6 +304,8 @@ TX: dict[str, T] = {
     "rep.result": T("Résultat", "Result"),
     "rep.days_late": T("Jours de retard", "Days late"),
     "rep.severity": T("Gravité", "Severity"),
+    "sev.error": T("erreur", "error"),
+    "sev.warning": T("avertissement", "warning"),
     "rep.sheet.summary": T("Synthèse", "Summary"),
     "rep.sheet.variances": T("Écarts", "Variances"),
     "rep.sheet.late": T("Retards", "Late"),
@@ -328,8 +330,8 @@ TX: dict[str, T] = {
     "cons.st.skipped": T("ignoré", "skipped"),
     "cons.sheet.journal": T("Journal", "Log"),
     "cons.done": T("{ok} consolidé(s), {rejected} rejeté(s), {skipped} ignoré(s) · {actions} actions · budget prévu {budget}"
-                   " · sortie : {out}", "{ok} ok, {rejected} rejected, {skipped} skipped · {actions} actions · planned "
-                   "budget {budget} · output: {out}"),
+                   " · {problems} problème(s) · sortie : {out}", "{ok} ok, {rejected} rejected, {skipped} skipped · "
+                   "{actions} actions · planned budget {budget} · {problems} problem(s) · output: {out}"),
     "cons.strict": T("--strict : {n} fichier(s) rejeté(s), rien n’a été écrit.",
                      "--strict: {n} file(s) rejected, nothing was written."),
     "cons.none": T("aucun fichier de plan trouvé dans les entrées.", "no plan file found in the inputs."),

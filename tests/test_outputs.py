@@ -1,9 +1,11 @@
-"""Outputs people plug into: CSV in the dialect of its readers."""
+"""Outputs people plug into: CSV in the dialect of its readers, a calendar, tables for BI, and a
+command line that speaks one language."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -234,3 +236,125 @@ def test_export_of_a_review_from_the_history(tmp_path):
     assert stored.drop(columns="plan_id").sort_values(["team", "row"]).reset_index(drop=True).equals(
         files.drop(columns="plan_id").sort_values(["team", "row"]).reset_index(drop=True))
     assert set(pd.read_csv(tmp_path / "h" / "plans.csv")["review"]) == {"2027-T1"}
+
+
+# ------------------------------------------------------------------------------------ one language
+def _click_english() -> list[str]:
+    """click's own messages (its gettext msgids), the words a French run must not show."""
+    from pac_excel.clicat import CATALOG
+
+    words = []
+    for key in CATALOG:
+        for text in key if isinstance(key, tuple) else (key,):
+            literal = re.split(r"\{[^}]*\}|%\([^)]*\)s", text)
+            words += [w.strip(" .:!?()'") for w in literal if len(w.strip(" .:!?()'")) >= 5]
+    return sorted(set(words) - {"Options", "Option", "Argument", "version", "UUID"})  # the same words in French
+
+
+def _commands() -> list[list[str]]:
+    import click
+
+    out = [[]]
+
+    def walk(cmd, path):
+        if isinstance(cmd, click.Group):
+            for name, c in cmd.commands.items():
+                out.append([*path, name])
+                walk(c, [*path, name])
+
+    walk(main, [])
+    return out
+
+
+_RUNS = """
+import json, sys
+from click.testing import CliRunner
+from pac_excel.cli import main
+out = []
+for args in json.loads(sys.argv[1]):
+    r = CliRunner().invoke(main, args)
+    out.append([args, r.exit_code, r.output])
+print(json.dumps(out))
+"""
+
+
+def test_a_french_run_says_no_english_word(tmp_path):
+    """Every command's help and the common errors, in a process of their own (as a person runs
+    them: one language per process)."""
+    import json
+    import subprocess
+    import sys
+
+    english = _click_english()
+    assert "Show this message and exit" in english and "Missing argument" in english
+    runs = [[*c, "--help"] for c in _commands()]
+    runs += [["nosuch"], ["new"], ["analyze", str(tmp_path / "nope.xlsx")],
+             ["analyze", str(SAMPLE), "--threshold", "-1"], ["analyze", str(SAMPLE), "--threshold", "x"],
+             ["analyze", str(SAMPLE), "--lang", "de"], ["new", "a.xlsx", "--actions", "abc"],
+             ["consolidate", str(tmp_path / "nope"), "-o", str(tmp_path / "o.xlsx")],
+             ["analyze", str(SAMPLE), "--bogus"], ["history", "diff", "--team"], ["export"]]
+    r = subprocess.run([sys.executable, "-c", _RUNS, json.dumps(runs)], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for args, code, text in json.loads(r.stdout):
+        found = [w for w in english if w in text]
+        assert not found, (args, found, text)
+        assert "Usage:" not in text and "Error:" not in text and "Traceback" not in text, (args, text)
+        if "nope" in " ".join(args):  # a missing input: one line naming it
+            assert code in (1, 2) and "nope" in text and len(text.strip().splitlines()) == 1, (args, text)
+        elif args[-1] != "--help":
+            assert code == 2, (args, code, text)  # an invalid request
+    assert not (tmp_path / "o.xlsx").exists()  # a missing input: nothing written
+
+
+def test_english_when_asked_and_the_catalogue_is_in_step():
+    from pac_excel.clicat import mo_bytes, mo_path
+
+    assert mo_path().read_bytes() == mo_bytes()  # python -m pac_excel.clicat after changing the catalogue
+    r = CliRunner().invoke(main, ["analyze", str(SAMPLE), "--lang", "en", "--threshold", "x"])
+    assert r.exit_code == 2 and "Usage:" in r.output and "Invalid value" in r.output
+    fr = CliRunner().invoke(main, ["analyze", str(SAMPLE), "--threshold", "x"])
+    assert "Utilisation :" in fr.output and "Valeur invalide" in fr.output
+
+
+def test_every_option_has_help():
+    import click
+
+    missing = []
+
+    def walk(cmd, path):
+        missing.extend(f"{path} {p.opts}" for p in cmd.params if isinstance(p, click.Option) and not p.help)
+        if isinstance(cmd, click.Group):
+            for name, c in cmd.commands.items():
+                walk(c, f"{path} {name}")
+
+    walk(main, "pac-excel")
+    assert missing == []
+
+
+def test_an_english_workbook_is_analysed_in_english_unless_asked(tmp_path):
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    plan = generate(tmp_path / "en.xlsx", GenerateOptions(lang="en"), PlanData(actions=[dict(action="Fair")]))
+    r = CliRunner().invoke(main, ["check", str(plan)])
+    assert "Action not linked to a strategic objective" in r.output and "warning" in r.output
+    fr = CliRunner().invoke(main, ["check", str(plan), "--lang", "fr"])
+    assert "Action non rattachée à un objectif stratégique" in fr.output and "Action not linked" not in fr.output
+    assert "avertissement" in fr.output and "warning" not in fr.output  # the severity too
+
+
+def test_consolidation_says_problems_and_a_team_twice(tmp_path):
+    import shutil
+
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    generate(folder / "lyon.xlsx", GenerateOptions(team="Lyon"), PlanData(team="Lyon", actions=[dict(action="A")]))
+    shutil.copy(folder / "lyon.xlsx", folder / "lyon-copie.ods.xlsx")
+    generate(folder / "lyon2.xlsx", GenerateOptions(team="Lyon"), PlanData(team="Lyon", actions=[dict(action="B")]))
+    r = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(tmp_path / "c.xlsx")])
+    assert r.exit_code == 1 and "problème(s)" in r.output and "Lyon (2)" in r.output
+    ok = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(tmp_path / "d.xlsx"),
+                                   "--allow-duplicate-teams"])
+    assert ok.exit_code == 0, ok.output

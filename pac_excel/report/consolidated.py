@@ -227,7 +227,7 @@ def _journal(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
 
 def _problems(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
     t = lambda k: tx(k, lang)  # noqa: E731
-    rows = [[p.severity, p.code, p.file, p.sheet, p.cell, p.message(lang)] for p in c.all_problems()]
+    rows = [[t("sev." + p.severity), p.code, p.file, p.sheet, p.cell, p.message(lang)] for p in c.all_problems()]
     _table_sheet(wb, fm, t("rep.sheet.problems"), "T_Problemes",
                  [t("rep.severity"), "Code", t("cons.file"), t("rep.sheet"), t("rep.cell"), "Message"],
                  [10, 22, 36, 16, 8, 80], rows, ["t"] * 6)

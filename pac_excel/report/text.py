@@ -38,8 +38,9 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
         out.append((t("rep.worst"), [t("rep.where"), A("action"), A("target"), t("rep.result"), A("attainment")],
                     [[f"{x.sheet}!{x.row}", x.action, f"{x.target:g}", f"{x.result:g}", _pct(x.attainment)]
                      for x in scored]))
-    probs = [[p.severity, p.code, f"{p.sheet or ''}!{p.cell or ''}".strip("!"), p.message(lang)] for p in a.problems]
-    out.append((t("rep.problems"), [t("rep.severity"), "code", t("rep.where"), "message"], probs))
+    probs = [[t("sev." + p.severity), p.code, f"{p.sheet or ''}!{p.cell or ''}".strip("!"), p.message(lang)]
+             for p in a.problems]
+    out.append((t("rep.problems"), [t("rep.severity"), "Code", t("rep.where"), "Message"], probs))
     return out
 
 

@@ -51,7 +51,7 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
                kinds="tttnnnp", rag_col=6)
         _table(wb, f, t("rep.sheet.problems"),
                [t("rep.severity"), "Code", t("rep.sheet"), t("rep.cell"), "Message"],
-               [[p.severity, p.code, p.sheet or "", p.cell or "", p.message(lang)] for p in a.problems],
+               [[t("sev." + p.severity), p.code, p.sheet or "", p.cell or "", p.message(lang)] for p in a.problems],
                kinds="ttttt")
         wb.close()
     return path
