@@ -63,6 +63,9 @@ class Column:
     computed: bool = False
     choices: str | None = None  # key of a ListDef
     synonyms: tuple[str, ...] = ()  # extra header words a reader accepts (any language)
+    #: header words that name this column only beside a currency mark: "Réalisé (€)" is money spent,
+    #: "Réalisé" alone a result
+    money_synonyms: tuple[str, ...] = ()
     optional: bool = False  # present only when a template asks for it
     help: Text | None = None  # input message shown when the cell is selected
     record: bool = True  # a field of the records read back (numbering, team and source are not)
@@ -83,6 +86,7 @@ class Column:
         """Every normalised header text that names this column."""
         words = {normalize_label(self.label.fr), normalize_label(self.label.en)}
         words.update(normalize_label(s) for s in self.synonyms)
+        words.update(MONEY_MARK + normalize_label(s) for s in self.money_synonyms)
         return tuple(sorted(words))
 
 
@@ -343,6 +347,10 @@ MONTHS_SHORT = tuple(
 MONTH_KEYS = tuple(f"m{i:02d}" for i in range(1, 13))
 
 
+#: prefix of the header words a currency mark qualifies (schema.Column.money_synonyms)
+MONEY_MARK = "\u00a4 "
+
+
 def _c(key, fr, en, kind, width, **kw) -> Column:
     return Column(key, T(fr, en), kind, width, **kw)
 
@@ -382,13 +390,17 @@ ACTIONS = TableDef(
            synonyms=("cibles", "segment", "audience", "cible commerciale")),
         _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner",
            synonyms=("qui", "qui ? (qui realise l'action ?)", "responsable", "porteur", "pilote", "owner", "dri",
-                     "who", "responsible"), report=True, wanted=("plan", "tasks", "tracker")),
+                     "responsable de l'operation", "responsable de l'action", "who", "responsible"), report=True, wanted=("plan", "tasks", "tracker")),
         _c("means", "Moyens", "Means", Kind.TEXT, 18, synonyms=("moyens", "ressources", "means", "resources")),
         _c("budget_planned", "Budget prévu", "Planned budget", Kind.MONEY, 13,
-           synonyms=("budget", "budget prevu", "cout", "cout prevu", "budget previsionnel", "cost",
-                     "planned cost"), report=True, wanted=("plan", "tasks")),
+           synonyms=("budget", "budget prevu", "cout", "cout prevu", "budget previsionnel", "cout estime",
+                     "montant prevu", "budget alloue", "enveloppe", "cost", "planned cost", "estimated cost"),
+           money_synonyms=("prevu", "previsionnel", "estime", "planned", "montant"), report=True, wanted=("plan", "tasks")),
         _c("budget_actual", "Budget réel", "Actual budget", Kind.MONEY, 13,
-           synonyms=("budget realise", "depense", "depenses", "cout reel", "actual cost", "spent", "actual spend"),
+           synonyms=("budget realise", "budget depense", "budget consomme", "depense", "depenses", "depense reelle",
+                     "depenses reelles", "montant depense", "cout reel", "cout effectif", "actual cost", "spent",
+                     "actual spend"),
+           money_synonyms=("realise", "reel", "actual", "consomme"),
            report=True),
         _c("start", "Date début", "Start date", Kind.DATE, 12,
            synonyms=("date de debut", "debut", "date debut", "start", "start date", "begin"), report=True),

@@ -170,3 +170,30 @@ def test_every_list_follows_the_output_language(tmp_path):
     (schema.FREQUENCY, "tous les 3 mois", "quarterly"), (schema.PHASE, "Opérationnelles", "operational")])
 def test_every_list_has_synonyms(lst, typed, key):
     assert lst.key_of(typed) == key
+
+
+#: headers people give the money spent on an action (issue 15, defect 8) and the other columns
+#: of the same tables; "Réalisé" without a currency is a result
+SPENT_HEADERS = ["Budget dépensé", "Dépenses", "Coût réel", "Réalisé (€)", "Budget consommé", "Montant dépensé",
+                 "Réel (EUR)", "Dépenses réelles"]
+
+
+@pytest.mark.parametrize("spent", SPENT_HEADERS)
+def test_the_money_spent_is_read_whatever_its_header(tmp_path, spent):
+    rows = [("Salon", 2000.0, 1850.5, 40, 35), ("Mailing", 450.0, None, 10, 12)]
+    wb = xlsxwriter.Workbook(tmp_path / "t.xlsx")
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["Action", "Responsable de l’opération", "Prévu (€)", spent, "Objectif", "Réalisé"])
+    for r, (action, planned, actual, target, result) in enumerate(rows, 1):
+        ws.write_row(r, 0, [action, "Ann", planned])
+        if actual is not None:
+            ws.write_number(r, 3, actual)
+        ws.write_row(r, 4, [target, result])
+    wb.close()
+    a = analyze(tmp_path / "t.xlsx", as_of=AS_OF)
+    assert not [p for p in a.problems if p.code == "unknown_column"], a.problems
+    assert [x.owner for x in a.actions] == ["Ann", "Ann"]
+    assert [x.budget_planned for x in a.actions] == [r[1] for r in rows]
+    assert [x.budget_actual for x in a.actions] == [r[2] for r in rows]
+    assert [x.result for x in a.actions] == [r[4] for r in rows]  # "Réalisé" alone: the result
+    assert a.totals()["budget_actual"] == math.fsum(r[2] for r in rows if r[2] is not None)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..a1 import a1
 from ..problems import Problem
-from ..schema import Kind, TableDef, normalize_label
+from ..schema import MONEY_MARK, Kind, TableDef, normalize_label
 from .workbook import Sheet, Workbook
 
 HEADER_SCAN_ROWS = 80
@@ -39,6 +39,8 @@ def _candidates(text: str) -> list[str]:
 
 
 _MATCHES: dict[tuple[int, str], str | None] = {}
+#: a currency in a header: "(€)", "k€", "EUR", "euros", "CHF", "$"…
+_MONEY = re.compile(r"[€$£¤]|\b(?:k?eur|euros?|chf|cad|xof|xaf|mad|tnd|usd|gbp)\b", re.I)
 
 
 def match_header(tdef: TableDef, value: Any) -> str | None:
@@ -50,7 +52,10 @@ def match_header(tdef: TableDef, value: Any) -> str | None:
     key = (id(tdef), value)
     if key in _MATCHES:
         return _MATCHES[key]
-    found = next((words[c] for c in _candidates(value) if c in words), None)
+    candidates = _candidates(value)
+    if _MONEY.search(value):  # "Réalisé (€)": first the words a currency mark qualifies
+        candidates = [MONEY_MARK + c for c in candidates] + candidates
+    found = next((words[c] for c in candidates if c in words), None)
     if len(_MATCHES) < 100_000:
         _MATCHES[key] = found
     return found
