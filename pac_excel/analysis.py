@@ -243,45 +243,54 @@ def _iso(d: date | None) -> str | None:
 
 # ------------------------------------------------------------------------------------ analysis
 def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup", *,
-            lang: str = "fr", bounded: bool = True, tolerant: bool = False) -> Analysis:
+            lang: str = "fr", bounded: bool = True, tolerant: bool = False, both_ways: bool = False) -> Analysis:
     """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan.
 
     Statuses and categories recognised in either language (or as a synonym) are given as the
     labels of ``lang``; what matches nothing stays as typed. The file is read in a process of
     its own, bounded in time and memory (``bounded=False`` reads it in this process: for files
     you trust, or a process that is bounded already). ``tolerant=True`` reads without
-    python-calamine (see :mod:`pac_excel.read.workbook`)."""
+    python-calamine (see :mod:`pac_excel.read.workbook`).
+
+    A variance analysis is asked for an action that is due (or done) and short of its target by
+    more than ``threshold``; ``both_ways=True`` asks it for an overshoot too."""
     as_of = as_of or date.today()
     if bounded:
         from .read import bounded as _bounded
 
         if _bounded.available():
-            return _bounded.run(analyze, path, as_of, threshold, stage, lang=lang, bounded=False, tolerant=tolerant)
+            return _bounded.run(analyze, path, as_of, threshold, stage, lang=lang, bounded=False, tolerant=tolerant,
+                                both_ways=both_ways)
+    checks = (threshold, stage, both_ways)
     try:
-        result = _analyze_file(path, as_of, threshold, stage, tolerant)
+        result = _analyze_file(path, as_of, checks, tolerant)
     except PlanReadError as err:
         if not (err.key == "read.unreadable" or (err.key == "read.truncated" and err.params.get("container") ==
                                                  "container.ole")):  # LibreOffice follows some broken OLE chains
             raise
-        result = _analyze_converted(Path(path), err, as_of, threshold, stage)
+        result = _analyze_converted(Path(path), err, as_of, checks)
     result.localize(lang)
     return result
 
 
-def _analyze_file(path: str | Path, as_of: date, threshold: float, stage: str, tolerant: bool) -> Analysis:
+#: the checks' settings: variance threshold, stage of the law of numbers, variance both ways
+Checks = tuple[float, str, bool]
+
+
+def _analyze_file(path: str | Path, as_of: date, checks: Checks, tolerant: bool) -> Analysis:
     with gc_paused():
         wb = open_workbook(path, tolerant=tolerant)
         try:
-            return _analyze(wb, path, as_of, threshold, stage)
+            return _analyze(wb, path, as_of, checks)
         finally:
             wb.close()
 
 
-def _analyze_converted(path: Path, err: PlanReadError, as_of: date, threshold: float, stage: str) -> Analysis:
+def _analyze_converted(path: Path, err: PlanReadError, as_of: date, checks: Checks) -> Analysis:
     """The last layer: LibreOffice, where installed, saves the file as a new .xlsx (in a
     temporary folder), which is analysed in its place; sheets and cells keep their addresses."""
     with converted(path, err) as other:
-        result = _analyze_file(other, as_of, threshold, stage, tolerant=False)
+        result = _analyze_file(other, as_of, checks, tolerant=False)
     result.source = str(path)
     result.problems.insert(0, Problem("read_by_libreoffice"))
     return result
@@ -325,7 +334,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stage: str) -> Analysis:
+def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2, "startup", False)) -> Analysis:
     meta = wb.meta()
     prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
     table = find_table(wb, schema.ACTIONS, "action", prefer)
@@ -353,7 +362,8 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, threshold: float, stag
     if own:
         _check_overwritten(table, actions, wb, problems)
         _check_categories(wb, table, actions, problems)
-    _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems)
+    threshold, stage, both_ways = checks
+    _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems, both_ways)
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
     _check_objectives(wb, problems, table)
@@ -629,7 +639,7 @@ def _check_overwritten(table: FoundTable, actions: list[ActionRecord], wb: Workb
 
 
 def _check_actions(table: FoundTable, actions: list[ActionRecord], columns: set[str], as_of: date, threshold: float,
-                   factor: int, problems: list[Problem]) -> None:
+                   factor: int, problems: list[Problem], both_ways: bool = False) -> None:
     sheet = table.sheet.name
     has_owner, has_objective = "owner" in columns, "objective" in columns
     has_result, has_analysis = "result" in columns, "variance_analysis" in columns
@@ -641,14 +651,16 @@ def _check_actions(table: FoundTable, actions: list[ActionRecord], columns: set[
         if has_owner and not a.owner and (a.budget_planned or a.budget_actual):
             problems.append(Problem("budget_without_owner", sheet, table.cell(r, "owner"),
                                     {"value": money(a.budget_planned or a.budget_actual)}))
-        if has_objective and not a.objective and a.action:
+        if has_objective and not a.objective and a.action and (  # planned: a title alone is not yet an action
+                a.owner or a.budget_planned or a.budget_actual or start or end or a.target is not None):
             problems.append(Problem("no_objective_link", sheet, table.cell(r, "objective")))
         if end and end < as_of and a.result is None and a.status_key != "cancelled" and has_result:
             problems.append(Problem("past_end_no_result", sheet, table.cell(r, "result"),
                                     {"value": end.strftime("%d/%m/%Y")}))
         target, variance = a.target, a.variance
-        if (variance is not None and target and abs(variance) > threshold * abs(target)
-                and has_analysis and not a.variance_analysis):
+        due = a.status_key == "done" or end is None or end < as_of  # not yet due: a shortfall is work to do
+        if (variance is not None and target and due and has_analysis and not a.variance_analysis
+                and (-variance if not both_ways else abs(variance)) > threshold * abs(target)):
             pct = variance / abs(target)
             problems.append(Problem("variance_unexplained", sheet, table.cell(r, "variance_analysis"),
                                     {"value": f"{pct:+.0%}".replace("%", " %")}))

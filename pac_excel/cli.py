@@ -232,7 +232,8 @@ def _has_descriptor(stream: object) -> bool:
 
 
 def _analysis_job(file: Path, lang: str | None, fmt: str, terminal: bool, width: int | None, direct: bool, *,
-                  as_of: object, threshold: float, stage: str, output: Path | None = None, force: bool = False,
+                  as_of: object, threshold: float, stage: str, both_ways: bool = False, output: Path | None = None,
+                  force: bool = False,
                   check: bool = False, tolerant: bool = False, csv_dialect: str | None = None
                   ) -> tuple[int, str, list[str]]:
     """Runs in the bounded process: the exit code, the text for stdout (printed here already
@@ -242,7 +243,7 @@ def _analysis_job(file: Path, lang: str | None, fmt: str, terminal: bool, width:
     from .analysis import analyze
 
     result = analyze(file, as_of=as_of, threshold=threshold, stage=stage, lang=lang or "fr",  # type: ignore[arg-type]
-                     bounded=False, tolerant=tolerant)
+                     bounded=False, tolerant=tolerant, both_ways=both_ways)
     if lang is None:  # no --lang: the workbook's own language
         lang = result.lang if result.lang in ("fr", "en") else "fr"
         if lang != "fr":
@@ -290,7 +291,10 @@ ANALYSIS_OPTIONS = [
     click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
     click.option("--as-of", metavar="AAAA-MM-JJ", help="Date de référence des retards (défaut : aujourd'hui)."),
     click.option("--threshold", type=click.FloatRange(0, 100), default=0.2, show_default=True,
-                 help="Écart relatif au-delà duquel une analyse des écarts est attendue."),
+                 help="Manque relatif à l’objectif au-delà duquel une analyse des écarts est attendue (à "
+                      "l’échéance)."),
+    click.option("--both-ways", is_flag=True,
+                 help="Attend aussi une analyse des écarts quand le résultat dépasse l’objectif au-delà du seuil."),
     click.option("--stage", type=click.Choice(["startup", "growth"]), default="startup", show_default=True,
                  help="Loi des nombres : 3× l'objectif en démarrage (startup), 2× en développement (growth)."),
     LANG_OPTION,
@@ -311,7 +315,7 @@ def _analysis_options(f):
               help="Écrit aussi un rapport .xlsx (nouveau fichier).")
 @click.option("--force", is_flag=True, help="Remplace le rapport s'il existe.")
 @CSV_DIALECT
-def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str,
+def analyze_cmd(file: Path, as_of: str | None, threshold: float, both_ways: bool, stage: str, lang: str, fmt: str,
                 output: Path | None, force: bool, csv_dialect: str | None) -> None:
     """Analyse un plan rempli : écarts, budgets, retards, indicateurs, problèmes."""
     msg_lang = lang or "fr"
@@ -326,17 +330,19 @@ def analyze_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lan
                 raise UsageError("err.not_xlsx", path=output)
         except PacError as err:
             _fail(err, msg_lang)
-    _run_analysis(file, lang, fmt, as_of=day, threshold=threshold, stage=stage, output=output, force=force,
-                  csv_dialect=csv_dialect)
+    _run_analysis(file, lang, fmt, as_of=day, threshold=threshold, both_ways=both_ways, stage=stage, output=output,
+                  force=force, csv_dialect=csv_dialect)
 
 
 @main.command("check")
 @_analysis_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Sortie : texte ou JSON (contrat stable).")
-def check_cmd(file: Path, as_of: str | None, threshold: float, stage: str, lang: str, fmt: str) -> None:
+def check_cmd(file: Path, as_of: str | None, threshold: float, both_ways: bool, stage: str, lang: str,
+              fmt: str) -> None:
     """Vérifie un plan : liste les problèmes seulement (code de sortie 1 s'il y a une erreur)."""
-    _run_analysis(file, lang, fmt, as_of=_as_of(as_of, lang or "fr"), threshold=threshold, stage=stage, check=True)
+    _run_analysis(file, lang, fmt, as_of=_as_of(as_of, lang or "fr"), threshold=threshold, both_ways=both_ways,
+                  stage=stage, check=True)
 
 
 @main.command("refresh")

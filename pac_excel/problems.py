@@ -139,8 +139,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("variance_unexplained", WARNING,
          T("Écart de {value} par rapport à l’objectif, sans analyse des écarts.",
            "Variance of {value} against the target, with no variance analysis."),
-         T("Au-delà du seuil (±20 % par défaut), expliquer l’écart.", "Beyond the threshold (±20 % by default), "
-           "explain the variance.")),
+         T("Résultat en dessous de l’objectif de plus du seuil (20 % par défaut) à l’échéance : expliquer l’écart.",
+           "Result short of the target by more than the threshold (20 % by default) when due: explain the "
+           "variance.")),
     Code("objective_without_indicator", WARNING,
          T("Objectif stratégique « {value} » sans indicateur.", "Strategic objective “{value}” has no indicator."),
          T("Un objectif se pilote avec un indicateur mesurable.", "An objective is steered with a measurable "

@@ -45,7 +45,7 @@ def read_snapshot(path: str | Path, as_of: date, lang: str = "fr", *, bounded: b
         with gc_paused():
             wb = open_workbook(p)
             try:
-                return Snapshot(_analyze(wb, p, as_of, 0.2, "startup"), _read(wb, p))
+                return Snapshot(_analyze(wb, p, as_of), _read(wb, p))
             finally:
                 wb.close()
 

@@ -256,6 +256,10 @@ def test_variance_threshold_and_past_end_checks(tmp_path):
              status="Terminé", variance_analysis="Grève des transports"),
         dict(action="Small miss", owner="A", objective="OBJ-1", target=100, result=85, end=date(2026, 3, 1),
              status="Terminé"),
+        dict(action="Overshoot", owner="A", objective="OBJ-1", target=100, result=130, end=date(2026, 3, 1),
+             status="Terminé"),
+        dict(action="Not due yet", owner="A", objective="OBJ-1", target=100, result=30, end=date(2026, 12, 31),
+             status="En cours"),
         dict(action="No result", owner="A", objective="OBJ-1", target=10, end=date(2026, 3, 1), status="En cours"),
         dict(action="Backwards", owner="A", objective="OBJ-1", start=date(2026, 5, 1), end=date(2026, 4, 1)),
         dict(action="Calls", owner="A", objective="OBJ-2", indicator="Rendez-vous obtenus", target=10,
@@ -276,6 +280,12 @@ def test_variance_threshold_and_past_end_checks(tmp_path):
     assert ("variance_unexplained", cell("variance_analysis", "Big miss")) in codes
     assert not any(c == "variance_unexplained" and x in (cell("variance_analysis", "Explained miss"),
                                                          cell("variance_analysis", "Small miss")) for c, x in codes)
+    # an overshoot needs no excuse unless asked both ways; a shortfall before the end date is work to do
+    unexplained = {x for c, x in codes if c == "variance_unexplained"}
+    assert cell("variance_analysis", "Overshoot") not in unexplained
+    assert cell("variance_analysis", "Not due yet") not in unexplained
+    both = {x for c, x in _codes(analyze(path, as_of=AS_OF, both_ways=True)) if c == "variance_unexplained"}
+    assert both == unexplained | {cell("variance_analysis", "Overshoot")}
     assert ("past_end_no_result", cell("result", "No result")) in codes
     assert ("end_before_start", cell("end", "Backwards")) in codes
     assert ("law_of_numbers", cell("steps", "Calls")) in codes  # 20 calls < 3 × 10 meetings
@@ -535,3 +545,14 @@ def test_background_parse_failure_is_a_clear_error(tmp_path, monkeypatch):
     assert str(path) in exc.value.message("fr") and "broken" not in exc.value.message("fr")
     r = CliRunner().invoke(main, ["analyze", str(path)])  # bounded: the forked reader carries the patch
     assert r.exit_code == 1 and "Traceback" not in r.output and str(path) in r.output
+
+
+@pytest.mark.parametrize("template", ["pac", "trame", "objectif"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_blank_workbook_raises_no_problem(tmp_path, template, lang):
+    """A freshly generated plan, pre-listed rows included (the trame lists 15 families of
+    actions), has nothing to fix: a title alone is not yet a planned action."""
+    from pac_excel import GenerateOptions, generate
+
+    path = generate(tmp_path / "blank.xlsx", GenerateOptions(template=template, lang=lang))
+    assert analyze(path, as_of=AS_OF).problems == []
