@@ -295,3 +295,15 @@ def test_the_formula_cache_relies_on_xlsxwriter_as_it_is(tmp_path, monkeypatch):
     plain = generate(tmp_path / "plain.xlsx", GenerateOptions(**opts)).read_bytes()
     assert cached == plain
     assert len(set(calls)) <= with_cache < len(calls) // 2  # each distinct formula prepared once per sheet
+
+
+@pytest.mark.parametrize("template", ["pac", "trame", "objectif"])
+def test_company_and_team_are_written_by_every_template(tmp_path, template):
+    """--company and --team reach every template (the objectif template dropped them without a
+    word before version 1.1), and are read back."""
+    from pac_excel import read_plan
+
+    path = generate(tmp_path / "p.xlsx", GenerateOptions(template=template, company="ACME SAS", team="Agence Lyon",
+                                                         year=2027))
+    back = read_plan(path).data
+    assert (back.company, back.team) == ("ACME SAS", "Agence Lyon")
