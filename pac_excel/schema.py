@@ -36,7 +36,7 @@ class Kind(str, Enum):
 
 NUMBER_FORMATS: dict[Kind, str] = {
     Kind.INT: "0",
-    Kind.NUMBER: "#,##0.##",
+    Kind.NUMBER: "General",  # 40 and 12.5 as typed ("#,##0.##" shows "40." in Excel)
     Kind.MONEY: '#,##0 "€";[Red]-#,##0 "€"',
     Kind.DATE: "dd/mm/yyyy",
     Kind.PERCENT: "0%",

@@ -556,3 +556,36 @@ def test_a_blank_workbook_raises_no_problem(tmp_path, template, lang):
 
     path = generate(tmp_path / "blank.xlsx", GenerateOptions(template=template, lang=lang))
     assert analyze(path, as_of=AS_OF).problems == []
+
+
+def test_report_and_consolidated_workbooks_read_as_the_plan(tmp_path):
+    """Issue 15, defect 5: numbers as typed (no "40." from "#,##0.##"), amounts in the plan's own
+    format, a row number kept apart from the action text, severities in the workbook's language."""
+    from pac_excel import GenerateOptions, PlanData, generate
+    from pac_excel.report.workbook import write_report
+
+    sample = generate(tmp_path / "plan.xlsx", GenerateOptions(year=2026), PlanData(actions=[
+        dict(action="Achat de fichier", owner="Ann", objective="OBJ-1", budget_planned=1000.5, budget_actual=1200,
+             target=40, result=12.5, start=date(2026, 2, 1), end=date(2026, 3, 1), status="Terminé"),
+        dict(action="Salon", budget_planned=2500, start=date(2026, 5, 1), end=date(2026, 4, 1))]))
+    a = analyze(sample, as_of=AS_OF)
+    assert {p.severity for p in a.problems} == {"error", "warning"}
+    report = write_report(a, tmp_path / "report.xlsx")
+    conso = tmp_path / "conso.xlsx"
+    r = CliRunner().invoke(main, ["consolidate", str(sample), "-o", str(conso), "--as-of", AS_OF.isoformat()])
+    assert r.exit_code == 0, r.output
+    money = schema.NUMBER_FORMATS[schema.Kind.MONEY]
+    for path in (sample, report, conso):
+        wb = openpyxl.load_workbook(path)
+        formats = {c.number_format for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, float)}
+        assert not [f for f in formats if ".#" in f], (path.name, formats)
+        assert not [f for f in formats if "€" in f and f != money], (path.name, formats)
+    wb = openpyxl.load_workbook(report)
+    ws = wb["Écarts"]
+    head = [c.value for c in ws[1]]
+    row_col = head.index("Ligne") + 1
+    assert all(ws.cell(r, row_col).alignment.horizontal == "center" for r in range(2, ws.max_row + 1))
+    severities = {r[0] for r in wb["Problèmes"].iter_rows(min_row=2, values_only=True)}
+    assert severities and severities <= {"erreur", "avertissement"}
+    severities = {r[0] for r in openpyxl.load_workbook(conso)["Problèmes"].iter_rows(min_row=2, values_only=True)}
+    assert severities and severities <= {"erreur", "avertissement"}

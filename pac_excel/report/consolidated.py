@@ -105,8 +105,8 @@ def _formats(wb: Any) -> dict[str, Any]:
         "title": wb.add_format({"font_name": "Calibri", "font_size": 16, "bold": True, "font_color": "#1F3864"}),
         "note": wb.add_format({**base, "italic": True, "font_color": "#6B7785"}),
         "t": wb.add_format(base),
-        "n": wb.add_format({**base, "num_format": "#,##0.##"}),
-        "m": wb.add_format({**base, "num_format": '#,##0.00 "€";[Red]-#,##0.00 "€"'}),
+        "n": wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.NUMBER]}),
+        "m": wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.MONEY]}),  # as in the plan
         "p": wb.add_format({**base, "num_format": "0%"}),
         "d": wb.add_format({**base, "num_format": "dd/mm/yyyy"}),
     }

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import schema
 from ..fileio import atomic_output
 from ..i18n import figure_label, tx
 
-MONEY = '#,##0.00 "€";[Red]-#,##0.00 "€"'
+MONEY = schema.NUMBER_FORMATS[schema.Kind.MONEY]  # as in the plan
 
 
 def _formats(wb: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import aggregate
+from .. import aggregate, schema
 from ..a1 import cell_text
 from ..analysis import Analysis
 from ..fileio import atomic_output
@@ -37,13 +37,13 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
                [[x.sheet, x.row, x.action, x.owner, x.category, x.status, x.target, x.result, x.variance,
                  x.attainment, *(getattr(x, k) for k in amounts)]
                 for x in sorted(a.actions, key=lambda x: (x.attainment is None, x.attainment or 0))],
-               kinds="ttttttnnnp" + "m" * len(amounts), rag_col=9)
+               kinds="trttttnnnp" + "m" * len(amounts), rag_col=9)
         _table(wb, f, t("rep.sheet.late"),
                [t("rep.sheet"), t("rep.row"), A("action"), A("owner"), A("end"), A("status"),
                 t("rep.days_late")],
                [[x.sheet, x.row, x.action, x.owner, x.end, x.status, (a.as_of - x.end).days]
                 for x in sorted((x for x in a.actions if x.late), key=lambda x: x.end)],
-               kinds="ttttdtn")
+               kinds="trttdtn")
         _table(wb, f, t("rep.sheet.kpis"),
                [A("indicator"), *(column_label(k, lang, "kpis") for k in ("type", "direction", "initial")),
                 A("target"), column_label("latest", lang, "kpis"), A("attainment")],
@@ -64,8 +64,9 @@ class _Formats:
         self.title = wb.add_format({"font_name": "Calibri", "font_size": 16, "bold": True, "font_color": NAVY})
         self.note = wb.add_format({"font_name": "Calibri", "font_size": 10, "italic": True, "font_color": "#6B7785"})
         self.t = wb.add_format({**base, "text_wrap": True})
-        self.n = wb.add_format({**base, "num_format": "#,##0.##"})
-        self.m = wb.add_format({**base, "num_format": '#,##0.00 "€";[Red]-#,##0.00 "€"'})
+        self.n = wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.NUMBER]})
+        self.m = wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.MONEY]})  # as in the plan
+        self.r = wb.add_format({**base, "align": "center"})  # a row number, kept apart from the text beside it
         self.p = wb.add_format({**base, "num_format": "0%"})
         self.d = wb.add_format({**base, "num_format": "dd/mm/yyyy"})
         self.red = wb.add_format({"bg_color": "#F8D7D5", "font_color": "#9C0006"})
@@ -74,7 +75,7 @@ class _Formats:
 
 
 def _write(ws: Any, f: _Formats, r: int, c: int, v: Any, kind: str) -> None:
-    fmt = {"t": f.t, "n": f.n, "m": f.m, "p": f.p, "d": f.d}[kind]
+    fmt = {"t": f.t, "n": f.n, "m": f.m, "p": f.p, "d": f.d, "r": f.r}[kind]
     if v is None or v == "":
         ws.write_blank(r, c, None, fmt)
     elif isinstance(v, str):
@@ -93,7 +94,7 @@ def _table(wb: Any, f: _Formats, name: str, headers: list[str], rows: list[list[
     ws.set_row(0, 42)  # headers wrap ("Écart budget (actions avec budget réel)": three lines)
     for c, h in enumerate(headers):
         ws.write_string(0, c, h, f.head)
-        ws.set_column(c, c, 40 if kinds[c] == "t" and c in (2, 4) and len(headers) > 6
+        ws.set_column(c, c, 7 if kinds[c] == "r" else 40 if kinds[c] == "t" and c in (2, 4) and len(headers) > 6
                       else 20 if kinds[c] == "t" and c == 3 else 14)
     for r, row in enumerate(rows, 1):
         for c, v in enumerate(row):
