@@ -6,10 +6,11 @@ import os
 import re
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import LANGS, TEMPLATES, make, resolve_name, table_cells, zip_text
+from helpers import LANGS, TEMPLATES, clipped_headers, make, resolve_name, table_cells, zip_text
 
 from pac_excel import GenerateOptions, PlanData, generate, schema
 from pac_excel.errors import OutputExistsError, UsageError, WriteError
@@ -307,3 +308,24 @@ def test_company_and_team_are_written_by_every_template(tmp_path, template):
                                                          year=2027))
     back = read_plan(path).data
     assert (back.company, back.team) == ("ACME SAS", "Agence Lyon")
+
+
+def test_no_header_is_clipped(tmp_path):
+    """Issue 15, defect 4: every header of every template and language, of the report and of the
+    consolidated workbook fits its cell ("Actual revenue" in the quarterly table, "Résultat
+    obtenu" in the consolidated Plan d'actions were cut)."""
+    from click.testing import CliRunner
+
+    from pac_excel.cli import main
+
+    paths = [generate(tmp_path / f"{t}-{lang}.xlsx", GenerateOptions(template=t, lang=lang))
+             for t in ("pac", "trame", "objectif") for lang in ("fr", "en")]
+    sample = Path(__file__).resolve().parent.parent / "samples" / "pac_formation_rh.xlsx"
+    for lang in ("fr", "en"):
+        r = CliRunner().invoke(main, ["consolidate", str(sample), "-o", str(tmp_path / f"c-{lang}.xlsx"),
+                                      "--lang", lang])
+        assert r.exit_code == 0, r.output
+        r = CliRunner().invoke(main, ["analyze", str(sample), "-o", str(tmp_path / f"r-{lang}.xlsx"), "--lang", lang])
+        assert r.exit_code == 0, r.output
+        paths += [tmp_path / f"c-{lang}.xlsx", tmp_path / f"r-{lang}.xlsx"]
+    assert {p.name: clipped_headers(p) for p in paths if clipped_headers(p)} == {}

@@ -302,6 +302,7 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
     qr = tr + 2
     _section(book, ws, qr, t("revenue.quarters"), 4)
     qh = qr + 1
+    ws.set_row(qh, 32)  # "Actual revenue", "Taux d’atteinte" wrap on two lines
     qcols = [cols[1].label(lang), schema.ACTIONS.column("target").label(lang), cols[4].label(lang),
              schema.ACTIONS.column("variance").label(lang), schema.ACTIONS.column("attainment").label(lang)]
     for i, label in enumerate(qcols):

@@ -52,6 +52,7 @@ class ConsolidatedWriter:
         self.kinds = [_kind(k) for k in self.keys]
         self.writers = [_column_writer(self.actions, k, self.fm) for k in self.kinds]
         self.headers = [schema.ACTIONS.column(k).label(lang) for k in self.keys]
+        self.actions.set_row(0, HEADER_HEIGHT)
         for col, h in enumerate(self.headers):  # the header row first: rows are streamed in order
             self.actions.write_string(0, col, h, self.fm["head"])
         self.yes_no = (schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang))
@@ -95,6 +96,10 @@ class ConsolidatedWriter:
             self._out.__exit__(None, None, None)
         else:
             self._out.__exit__(exc_type or RuntimeError, exc, tb)  # the temporary file is removed
+
+
+#: the header row's height: two lines of wrapped text ("Résultat obtenu", "Lignes consolidées")
+HEADER_HEIGHT = 30
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -194,6 +199,7 @@ def _finish_table(ws: Any, fm: dict[str, Any], table_name: str, headers: list[st
 def _table_sheet(wb: Any, fm: dict[str, Any], name: str, table_name: str, headers: list[str], widths: list[float],
                  rows: list[list[Any]], kinds: list[str]) -> Any:
     ws = wb.add_worksheet(name)
+    ws.set_row(0, HEADER_HEIGHT)
     for col, h in enumerate(headers):
         ws.write_string(0, col, h, fm["head"])
     writers = [_column_writer(ws, k, fm) for k in kinds]
@@ -221,7 +227,7 @@ def _journal(wb: Any, fm: dict[str, Any], c: Consolidation, lang: str) -> None:
         r = f.rows()
         rows.append([str(f.path), f.team, t(f"cons.st.{f.status}"), f.code, f.reason_text(lang), r["detected"],
                      r["consolidated"], r["ignored"], r["rejected"]])
-    _table_sheet(wb, fm, t("cons.sheet.journal"), "T_Journal", headers, [40, 18, 10, 16, 50, 10, 10, 10, 10], rows,
+    _table_sheet(wb, fm, t("cons.sheet.journal"), "T_Journal", headers, [40, 18, 10, 16, 50, 12, 12, 12, 12], rows,
                  ["t"] * 5 + ["n"] * 4)
 
 
