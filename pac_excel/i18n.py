@@ -395,8 +395,10 @@ TX: dict[str, T] = {
     "revenue.quarters": T("Par trimestre", "By quarter"),
     "revenue.q": T("T", "Q"),
     "planning.title": T("Planning des actions", "Action schedule"),
-    "planning.hint": T("Calculé à partir des dates du Plan d’actions. Bleu : prévu · vert : terminé · rouge : en retard.",
-                       "Computed from the Action plan dates. Blue: planned · green: done · red: late."),
+    "planning.hint": T("Calculé à partir des dates du Plan d’actions. Bleu : prévu · vert : terminé · rouge : en retard"
+                       " · gris : abandonné · jaune : le mois en cours.",
+                       "Computed from the Action plan dates. Blue: planned · green: done · red: late · grey: "
+                       "cancelled · yellow: the current month."),
     "dashboard.title": T("Tableau de bord", "Dashboard"),
     "dashboard.summary": T("Synthèse", "Summary"),
     "dashboard.by_status": T("Actions par statut", "Actions by status"),

@@ -28,6 +28,13 @@ def lo_available() -> None:
 
 
 @pytest.fixture(scope="session")
+def pdf_tools_available(lo_available) -> None:
+    import shutil
+
+    _require(shutil.which("pdftotext"), "poppler-utils (pdftotext)", "poppler-utils")
+
+
+@pytest.fixture(scope="session")
 def gnumeric_available() -> None:
     _require(ssconvert(), "Gnumeric (ssconvert)", "gnumeric")
 

@@ -329,3 +329,52 @@ def test_no_header_is_clipped(tmp_path):
         assert r.exit_code == 0, r.output
         paths += [tmp_path / f"c-{lang}.xlsx", tmp_path / f"r-{lang}.xlsx"]
     assert {p.name: clipped_headers(p) for p in paths if clipped_headers(p)} == {}
+
+
+def test_dashboard_charts_have_a_clean_empty_state(tmp_path):
+    """Issue 15, defect 3: no value axis made up for no data ("0 € / 1 € / 1 €", "0–1200 %"): the
+    charts of the dashboard show their values on the bars, zeros and blanks unlabelled, and the
+    unnamed rows of the category list are hidden (a chart does not plot hidden rows)."""
+    import html
+    import re
+
+    path = generate(tmp_path / "blank.xlsx", GenerateOptions(year=2026))
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in sorted(z.namelist()) if re.match(r"xl/charts/chart\d+\.xml$", n)]
+    assert len(charts) == 4
+    for xml in charts:
+        assert '<c:plotVisOnly val="1"/>' in xml  # hidden rows are not plotted
+        for axis in re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.S):
+            assert '<c:delete val="1"/>' in axis, "a value axis is shown"
+        for fmt in re.findall(r'<c:dLbls><c:numFmt formatCode="([^"]*)"', xml):
+            assert html.unescape(fmt).endswith(';""'), fmt  # zero: no label
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.sheet_name("dashboard", "fr")]
+    names = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    first = names.index(schema.ACTIONS.column("category").label("fr")) + 2  # below the table's header
+    rows = range(first, first + schema.CATEGORY.cells)
+    visible = [r for r in rows if not ws.row_dimensions[r].hidden]
+    assert len(visible) == len(schema.CATEGORY.labels("fr"))  # the named ones; the 20 rows all compute
+
+
+def test_gantt_shows_today_cancelled_and_readable_headers(tmp_path):
+    """Issue 15, defect 2: the current month is dark text on yellow and runs down the chart; an
+    abandoned action is drawn in its own colour."""
+    path = generate(tmp_path / "p.xlsx", GenerateOptions(year=2026))
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.sheet_name("planning", "fr")]
+    rules = [(str(cf.sqref), r) for cf in ws.conditional_formatting for r in cf.rules]
+    today = [(ref, r) for ref, r in rules if "TODAY()>=" in r.formula[0]]
+    header = [r for ref, r in today if ref.startswith("G4")]
+    body = [r for ref, r in today if ref.startswith("G6")]
+    assert header and body, [ref for ref, _ in today]
+    font = header[0].dxf.font.color.rgb
+    fill = header[0].dxf.fill.bgColor.rgb or header[0].dxf.fill.fgColor.rgb
+    lum = lambda rgb: sum(int(rgb[-6:][i:i + 2], 16) * w for i, w in ((0, .299), (2, .587), (4, .114)))  # noqa: E731
+    assert lum(fill) - lum(font) > 125  # dark text on a light fill
+    cancelled = schema.STATUS.label("cancelled", "fr")
+    drawn = {r.formula[0].split('="')[-1].rstrip('")'): (r.dxf.fill.bgColor.rgb or r.dxf.fill.fgColor.rgb)
+             for _, r in rules if "EOMONTH" in r.formula[0] and '="' in r.formula[0] and "<>" not in r.formula[0]}
+    plan = next(r.dxf.fill.bgColor.rgb or r.dxf.fill.fgColor.rgb for _, r in rules
+                if r.formula[0].startswith("AND(ISNUMBER") and '"' not in r.formula[0] and "TODAY" not in r.formula[0])
+    assert cancelled in drawn and drawn[cancelled] != plan

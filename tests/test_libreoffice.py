@@ -444,3 +444,35 @@ def test_large_plan_structure(tmp_path):
     assert style is not None and not wb._protections[style.protectionId].locked  # empty inputs stay editable
     variance = headers.index("Écart")
     assert all(isinstance(row[variance].value, str) and row[variance].value.startswith("=") for row in rows)
+
+
+def test_the_dashboard_prints_on_one_page_with_all_its_charts(pdf_tools_available, tmp_path):
+    """Issue 15, defect 1: printed by LibreOffice, the Tableau de bord of a filled plan (the
+    sample) and of a blank one is one landscape page holding every chart's title; the list's
+    empty owner rows are not printed."""
+    import subprocess
+
+    from pac_excel import GenerateOptions, generate
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "pac_formation_rh.xlsx"
+    blank = generate(tmp_path / "blank.xlsx", GenerateOptions(year=2026))
+    english = generate(tmp_path / "english.xlsx", GenerateOptions(year=2026, lang="en"))
+    pdfs = convert([sample, blank, english], tmp_path / "pdf", fmt="pdf")
+    for pdf, lang in zip(pdfs, ("fr", "fr", "en")):
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        title = tx("dashboard.title", lang)
+        mine = [p for p in pages if p.lstrip().startswith(schema.sheet_name("dashboard", lang))]
+        assert len(mine) == 1, (pdf.name, len(mine))
+        page = mine[0]
+        assert title in page
+        for chart in ("dashboard.by_category", "dashboard.by_status", "dashboard.kpi_chart", "dashboard.rev_chart"):
+            assert tx(chart, lang) in page, (pdf.name, chart)
+        assert page.count(tx("others", lang)) == 1  # the owners' table ends on this page
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("dashboard", "fr")]
+    owners_head = next(r for r in range(1, ws.max_row + 1)
+                       if ws.cell(r, 1).value == schema.ACTIONS.column("owner").label("fr"))
+    others = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == tx("others", "fr"))
+    shown = [r for r in range(owners_head + 1, others) if not ws.row_dimensions[r].hidden]
+    assert 0 < len(shown) < others - owners_head - 1  # a few empty rows to fill, the rest hidden

@@ -162,11 +162,13 @@ class Book:
             ws.write_formula(1, 0, formula, self.fmt("subtitle"), cached)
         ws.hide_gridlines(2)
 
-    def print_setup(self, ws: Any, header_row: int | None, last_col: int, last_row: int, a3: bool = False) -> None:
-        """Landscape, one page wide, header row repeated; A3 for the widest tables."""
+    def print_setup(self, ws: Any, header_row: int | None, last_col: int, last_row: int, a3: bool = False,
+                    pages_tall: int = 0) -> None:
+        """Landscape, one page wide (and ``pages_tall`` high, 0: as many as needed), header row
+        repeated; A3 for the widest tables."""
         ws.set_landscape()
         ws.set_paper(8 if a3 else 9)
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, pages_tall)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_header("&L&\"Calibri,Bold\"&A&R&D")
         ws.set_footer("&L&F&RPage &P / &N")
@@ -221,5 +223,7 @@ _DXF: dict[str, dict[str, Any]] = {
     "gantt_plan": {"bg_color": "#5B9BD5", "font_color": "#5B9BD5"},
     "gantt_done": {"bg_color": "#70AD47", "font_color": "#70AD47"},
     "gantt_late": {"bg_color": "#E15759", "font_color": "#E15759"},
-    "today": {"bg_color": "#FFE699", "bold": True},
+    "gantt_cancelled": {"bg_color": "#D0D0D0", "font_color": "#D0D0D0"},
+    "today": {"bg_color": "#FFD966", "font_color": "#1F2D3D", "bold": True},  # dark on yellow: readable
+    "today_column": {"bg_color": "#FFF2CC"},
 }

@@ -15,9 +15,15 @@ from ..schema import Kind
 from .book import Book, quote_sheet
 from .formulas import cached_values
 
-COLS = (36, 13, 15, 15, 15, 12)
+COLS = (34, 14, 13, 13, 13, 12)
 #: the attainment chart shows the first indicators of the table
 KPI_CHART_ROWS = 10
+#: rows of the owner and category breakdowns shown (and printed) beyond the named ones: the rest
+#: of the list's rows are there, hidden, and count in every total; `refresh` shows them once named
+MIN_OWNER_ROWS, MIN_CATEGORY_ROWS = 6, 5
+#: the charts: a 2 × 2 grid right of the tables, in pixels
+CHART_W, CHART_H, CHART_GAP = 470, 430, 12
+CHART_COL = 7
 
 
 def _sum(rows: list[dict], key: str) -> float:
@@ -129,9 +135,11 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     layout = list_layout(book)
     ccol, cfirst, _ = layout["category"]
     categories = book.categories()
-    for i in range(max(len(schema.CATEGORY.values), min(len(categories), schema.CATEGORY.cells))):
+    for i in range(schema.CATEGORY.cells):  # every row of the list: a category added there is counted
         r += 1
         lab = categories[i] if i < len(categories) else ""
+        if i >= max(len(categories), MIN_CATEGORY_ROWS):
+            ws.set_row(r, None, None, {"hidden": True})  # out of sight and print, and out of the chart
         sel = [x for x in rows if x.get("category") == lab]
         src = f"{lists}!{a1(cfirst + i, ccol, True)}"
         ws.write_formula(r, 0, f'=IF({src}="","",{src})', book.fmt("computed", Kind.TEXT), lab)
@@ -150,6 +158,8 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
     for i in range(olast - ofirst + 1):
         r += 1
         name = owners[i] if i < len(owners) else ""
+        if i >= max(len(owners), MIN_OWNER_ROWS):
+            ws.set_row(r, None, None, {"hidden": True})  # empty owner rows stay out of print
         sel = [x for x in rows if name and x.get("owner") == name]
         src = f"{lists}!{a1(ofirst + i, ocol, True)}"
         ws.write_formula(r, 0, f'=IF({src}="","",{src})', book.fmt("computed", Kind.TEXT), name)
@@ -173,8 +183,8 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
         ws.write_formula(r, c, f"={total}-SUM({rng})", book.fmt("computed", kind), cached)
     last_row = r
 
-    _charts(book, ws, status_first, status_last, cat_first, cat_last, revenue_cells)
-    book.print_setup(ws, None, 16, last_row)
+    last_col = _charts(book, ws, status_first, status_last, cat_first, cat_last, revenue_cells)
+    book.print_setup(ws, None, last_col, last_row, pages_tall=1)  # one landscape page, charts included
     book.protect(ws, inputs=False)
 
 
@@ -212,35 +222,42 @@ def _group_row(book: Book, ws: Any, r: int, col: Any, key: str, sel: list[dict],
           sum(1 for x in sel if x.get("late") == late_yes))
 
 
-def _charts(book: Book, ws: Any, s0: int, s1: int, c0: int, c1: int, revenue_cells: dict[str, Any] | None) -> None:
+def _charts(book: Book, ws: Any, s0: int, s1: int, c0: int, c1: int, revenue_cells: dict[str, Any] | None) -> int:
+    """The dashboard's charts in a 2 × 2 grid right of the tables; the last column they cover.
+
+    Charts of amounts show their values on the bars, with no value axis: an empty chart is then
+    clean (no "0 € / 1 € / 1 €" scale made up for no data), and hidden rows (unnamed categories,
+    indicators not filled) are not plotted."""
     t, wb = book.t, book.wb
     name = ws.name
     navy, orange = "#2E5C8A", "#ED7D31"
+    money_labels = {"value": True, "num_format": '#,##0 "€";-#,##0 "€";""', "font": {"size": 8}}
+    no_axis = {"visible": False, "major_gridlines": {"visible": False}}
+    title = {"name_font": {"size": 11}}
 
     def rng(r0: int, r1: int, c: int) -> list:
         return [name, r0, c, r1, c]
 
-    chart = wb.add_chart({"type": "column"})
+    charts = []
+    chart = wb.add_chart({"type": "bar"})  # horizontal: up to 20 category names read well, labels do not collide
     for c, color in ((2, navy), (3, orange)):
         chart.add_series({"name": [name, c0 - 1, c], "categories": rng(c0, c1, 0), "values": rng(c0, c1, c),
-                          "fill": {"color": color}, "gap": 80})
-    chart.set_title({"name": t("dashboard.by_category"), "name_font": {"size": 11}})
-    chart.set_y_axis({"num_format": '#,##0 "€"', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+                          "fill": {"color": color}, "gap": 60, "data_labels": money_labels})
+    chart.set_title({"name": t("dashboard.by_category"), **title})
+    chart.set_x_axis({**no_axis, "min": 0})
+    chart.set_y_axis({"reverse": True, "major_tick_mark": "none"})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 560, "height": 300})
-    ws.insert_chart(3, 7, chart)
+    charts.append(chart)
 
     pie = wb.add_chart({"type": "doughnut"})
     pie.add_series({"name": t("dashboard.by_status"), "categories": rng(s0, s1, 0), "values": rng(s0, s1, 1),
-                    "data_labels": {"value": True},
+                    "data_labels": {"value": True, "num_format": '0;-0;""'},
                     "points": [{"fill": {"color": c}} for c in ("#A5A5A5", "#5B9BD5", "#70AD47", "#FFC000",
                                                                 "#7F7F7F")]})
-    pie.set_title({"name": t("dashboard.by_status"), "name_font": {"size": 11}})
+    pie.set_title({"name": t("dashboard.by_status"), **title})
     pie.set_legend({"position": "right"})
-    pie.set_size({"width": 560, "height": 280})
-    ws.insert_chart(19, 7, pie)
+    charts.append(pie)
 
-    row = 34
     if "kpis" in book.tables:
         kp = book.tables["kpis"]
         bar = wb.add_chart({"type": "bar"})
@@ -248,23 +265,36 @@ def _charts(book: Book, ws: Any, s0: int, s1: int, c0: int, c1: int, revenue_cel
         bar.add_series({"name": t("dashboard.kpi_chart"),
                         "categories": [kp.sheet, k0, kp.col("name"), k1, kp.col("name")],
                         "values": [kp.sheet, k0, kp.col("attainment"), k1, kp.col("attainment")],
-                        "fill": {"color": navy}, "data_labels": {"value": True, "num_format": "0%"}})
-        bar.set_title({"name": t("dashboard.kpi_chart"), "name_font": {"size": 11}})
-        bar.set_x_axis({"num_format": "0%", "min": 0})
-        bar.set_y_axis({"reverse": True})
+                        "fill": {"color": navy}, "gap": 60,
+                        "data_labels": {"value": True, "num_format": '0%;-0%;""', "font": {"size": 8}}})
+        bar.set_title({"name": t("dashboard.kpi_chart"), **title})
+        bar.set_x_axis({**no_axis, "min": 0})
+        bar.set_y_axis({"reverse": True, "major_tick_mark": "none", "line": {"none": True}})
         bar.set_legend({"none": True})
-        bar.set_size({"width": 560, "height": 300})
-        ws.insert_chart(row, 7, bar)
-        row += 16
+        charts.append(bar)
     if revenue_cells:
         rs = book.sheet_name("revenue")
         f, l_ = revenue_cells["first"], revenue_cells["last"]
         rev = wb.add_chart({"type": "column"})
-        for c, color in ((3, "#9DC3E6"), (4, navy)):
-            rev.add_series({"name": [rs, f - 1, c], "categories": [rs, f, 0, l_, 0], "values": [rs, f, c, l_, c],
-                            "fill": {"color": color}, "gap": 60})
-        rev.set_title({"name": t("dashboard.rev_chart"), "name_font": {"size": 11}})
-        rev.set_y_axis({"num_format": '#,##0 "€"', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+        rev.add_series({"name": [rs, f - 1, 4], "categories": [rs, f, 0, l_, 0], "values": [rs, f, 4, l_, 4],
+                        "fill": {"color": navy}, "gap": 50,
+                        "data_labels": {**money_labels, "position": "inside_end",
+                                        "font": {"size": 7, "rotation": -90, "color": "#FFFFFF"}}})
+        target = wb.add_chart({"type": "line"})
+        target.add_series({"name": [rs, f - 1, 3], "categories": [rs, f, 0, l_, 0], "values": [rs, f, 3, l_, 3],
+                           "line": {"color": orange, "width": 2}, "marker": {"type": "circle", "size": 4,
+                                                                           "fill": {"color": orange},
+                                                                           "border": {"color": orange}}})
+        rev.combine(target)
+        rev.set_title({"name": t("dashboard.rev_chart"), **title})
+        rev.set_y_axis({**no_axis, "min": 0})
+        rev.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
         rev.set_legend({"position": "bottom"})
-        rev.set_size({"width": 560, "height": 300})
-        ws.insert_chart(row, 7, rev)
+        charts.append(rev)
+
+    for i, ch in enumerate(charts):
+        ch.set_size({"width": CHART_W, "height": CHART_H})
+        ch.set_chartarea({"border": {"color": "#D9D9D9"}})
+        ws.insert_chart(3, CHART_COL, ch, {"x_offset": (i % 2) * (CHART_W + CHART_GAP),
+                                           "y_offset": (i // 2) * (CHART_H + CHART_GAP)})
+    return CHART_COL + (2 * CHART_W + CHART_GAP) // 64  # columns of the default width (64 px) the grid covers

@@ -387,17 +387,19 @@ def write_planning(book: Book, ws: Any) -> None:
         month = f"{col_letter(c0)}${hdr + 1}"
         s, e, st = f"$E{first + 1}", f"$F{first + 1}", f"$D{first + 1}"
         overlap = f"ISNUMBER({s}),ISNUMBER({e}),{s}<=EOMONTH({month},0),{e}>={month}"
+        today = f"AND(TODAY()>={month},TODAY()<=EOMONTH({month},0))"
         rules = [
+            (f'=AND({overlap},{st}="{book.label("status", "cancelled")}")', "gantt_cancelled"),
             (f'=AND({overlap},{st}="{done}")', "gantt_done"),
             (f'=AND({overlap},{e}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "gantt_late"),
             (f"=AND({overlap})", "gantt_plan"),
+            (f"={today}", "today_column"),  # the current month runs down the chart, under the bars
         ]
         for formula, style in rules:
             ws.conditional_format(first, c0, last, c1, {"type": "formula", "criteria": formula,
                                                         "format": book.dxf(style)})
-        ws.conditional_format(hdr, c0, hdr, c1, {"type": "formula",
-                                                 "criteria": f"=AND(TODAY()>={month},TODAY()<=EOMONTH({month},0))",
-                                                 "format": book.dxf("today")})
+        ws.conditional_format(hdr - 1, c0, hdr, c1, {"type": "formula", "criteria": f"={today}",
+                                                     "format": book.dxf("today")})
     ws.freeze_panes(hdr + 1, 2)
     book.print_setup(ws, hdr, len(fields) + 11, hdr + max(n, 1))
     book.protect(ws, inputs=False)
