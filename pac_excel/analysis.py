@@ -117,6 +117,8 @@ class Analysis:
     header_row: int = 0  # 1-based row of the action table's header
     ignored_rows: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row 1-based, reason)
     lang: str | None = None  # the workbook's language, when pac-excel made it
+    #: the Pipeline sheet summed up (opportunities, amounts, weighted by month, stale deals), if any
+    pipeline: dict[str, Any] | None = None
 
     # ---------------------------------------------------------------- figures (aggregate.py)
     def totals(self) -> dict[str, Any]:
@@ -167,6 +169,7 @@ class Analysis:
             "by_objective": self.group("objective"),
             "actions": [a.to_dict() for a in self.actions],
             "kpis": [k.to_dict() for k in self.kpis],
+            "pipeline": self.pipeline,
             "problems": [p.to_dict(lang) for p in self.problems],
         }
 
@@ -207,7 +210,7 @@ def records_frame(records: list[Any], kind: Any, extra: dict[str, list[Any]] | N
 
 
 def localize(actions: list[ActionRecord], lang: str, kpis: list[Kpi] | None = None) -> None:
-    """Every value of a list column (status, category, horizon, phase; an indicator's type and
+    """Every value of a list column (status, category, horizon, phase, priority; an indicator's type and
     direction) that is recognised, as the label of ``lang``; the rest as typed."""
     status = {k: schema.STATUS.label(k, lang) for k, _ in schema.STATUS.values}
     category = {k: schema.CATEGORY.label(k, lang) for k, _ in schema.CATEGORY.values}
@@ -216,7 +219,7 @@ def localize(actions: list[ActionRecord], lang: str, kpis: list[Kpi] | None = No
             a.status = status[a.status_key]
         if a.category_key is not None:
             a.category = category[a.category_key]
-    others = [c for c in record_columns() if c.choices in ("horizon", "phase")]
+    others = [c for c in record_columns() if c.choices in ("horizon", "phase", "priority")]
     for col in others:
         _relabel(actions, col.key, schema.LIST_BY_KEY[str(col.choices)], lang)
     for col in (schema.KPIS.column("type"), schema.KPIS.column("direction")):
@@ -366,12 +369,13 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2,
     _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems, both_ways)
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
+    pipeline = _read_pipeline(wb, problems, table, as_of)
     _check_objectives(wb, problems, table)
     ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
-                    sorted(ignored), meta.get("lang") if meta else None)
+                    sorted(ignored), meta.get("lang") if meta else None, pipeline)
 
 
 def listed_categories(wb: Workbook) -> dict[str, str] | None:
@@ -749,6 +753,54 @@ def _read_kpis(wb: Workbook, problems: list[Problem], own: bool, actions: FoundT
                        as_text(dr.values.get("direction", "")), initial, target, latest,
                        compute.kpi_attainment(initial, target, latest)))
     return out
+
+
+def _read_pipeline(wb: Workbook, problems: list[Problem], actions: FoundTable, as_of: date) -> dict[str, Any] | None:
+    """The opportunities of a Pipeline sheet, figured as the workbook does: probability from the
+    stages table unless forced, weighted amount, stale deals, weighted amount by close month."""
+    prefer = [schema.sheet_name("pipeline", lang) for lang in schema.LANGS]
+    table = find_table(wb, schema.PIPELINE, "opportunity", prefer, min_columns=3, exclude=actions)
+    if table is None or table.sheet.name not in prefer or "amount" not in table.columns:
+        return None
+    problems.extend(p for p in table.problems if p.code != "unknown_column")
+    stages_table = find_table(wb, schema.STAGES, "stage", [table.sheet.name], min_columns=2, exclude=actions,
+                              stop_at_blank=True)
+    stages: list[tuple[str, Any]] = []
+    if stages_table is not None and stages_table.sheet.name == table.sheet.name:
+        for dr in stages_table.rows:
+            name = as_text(dr.values.get("stage", ""))
+            if name:
+                stages.append((name, _read_value(stages_table, dr.index, "probability",
+                                                 dr.values.get("probability", ""), wb, problems)
+                               if "probability" in stages_table.columns else None))
+    rows = []
+    for dr in table.rows:
+        def get(key: str, dr: Any = dr) -> Any:
+            if key not in table.columns:
+                return None
+            return _read_value(table, dr.index, key, dr.values.get(key, ""), wb, problems)
+
+        if not (as_text(dr.values.get("opportunity", "")) or as_text(dr.values.get("client", ""))):
+            continue
+        p = compute.stage_probability(as_text(dr.values.get("stage", "")), get("probability_override"), stages)
+        rows.append((get("amount"), p, get("close"), compute.is_stale(get("next_date"), p, as_of)))
+    amounts = [a for a, *_ in rows if compute.is_number(a)]
+    weighted = [(compute.weighted(a, p), close) for a, p, close, _ in rows]
+    by_month: dict[str, float] = {}
+    for w, close in weighted:
+        if compute.is_number(w) and isinstance(close, date):
+            key = f"{close.year:04d}-{close.month:02d}"
+            by_month[key] = aggregate.cents(by_month.get(key, 0.0) + w)
+    known = [w for w, _ in weighted if compute.is_number(w)]
+    return {
+        "sheet": table.sheet.name,
+        "opportunities": len(rows),
+        "open": sum(1 for _, p, *_ in rows if not compute.is_number(p) or 0 < p < 1),
+        "amount": aggregate.cents(math.fsum(amounts)) if amounts else None,
+        "weighted": aggregate.cents(math.fsum(known)) if known else None,
+        "stale": sum(1 for *_, s in rows if s),
+        "by_month": [{"month": k, "weighted": v} for k, v in sorted(by_month.items())],
+    }
 
 
 def _check_objectives(wb: Workbook, problems: list[Problem], actions: FoundTable) -> None:

@@ -47,6 +47,37 @@ def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | 
     return None
 
 
+def stage_probability(stage: str | None, override: Number | None,
+                      stages: Sequence[tuple[str, Number | None]]) -> Number | None:
+    """Probabilité of an opportunity: its own (forcée) when typed, else its stage's from the
+    stages table (the first row of that name, exact text as MATCH compares it, case aside)."""
+    if is_number(override):
+        return override
+    if not stage:
+        return None
+    folded = str(stage).casefold()
+    for name, probability in stages:
+        if str(name).casefold() == folded:
+            return probability if is_number(probability) else None
+    return None
+
+
+def weighted(amount: Number | None, probability: Number | None) -> Number | None:
+    """Montant pondéré = montant × probabilité."""
+    if is_number(amount) and is_number(probability):
+        return amount * probability
+    return None
+
+
+def is_stale(next_date: date | None, probability: Number | None, as_of: date) -> bool | None:
+    """À relancer: the next step's date is before ``as_of`` and the deal is open (its
+    probability is neither 0 %, lost, nor 100 %, won). ``None`` without a next step date."""
+    if not isinstance(next_date, date):
+        return None
+    open_deal = not is_number(probability) or 0 < probability < 1
+    return next_date < as_of and open_deal
+
+
 def is_late(end: date | None, closed: bool | None, as_of: date) -> bool | None:
     """En retard: the end date is before ``as_of`` and the action is not closed (done or
     cancelled). ``None`` when there is no end date, or when the end has passed and whether the

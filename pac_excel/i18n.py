@@ -351,6 +351,10 @@ TX: dict[str, T] = {
     "val.money.msg": T("Montant positif ou nul, en euros, sans texte (ex. 2000).",
                        "An amount of zero or more, in euros, numbers only (e.g. 2000)."),
     "val.money.err": T("Saisissez un montant positif ou nul, en chiffres.", "Enter an amount of zero or more, as a number."),
+    "val.percent.title": T("% d’avancement", "% done"),
+    "val.percent.msg": T("De 0 % à 100 % ; à 100 %, l’action compte comme terminée (jamais en retard).",
+                         "From 0 % to 100 %; at 100 % the action counts as done (never late)."),
+    "val.percent.err": T("Saisir un pourcentage entre 0 % et 100 %.", "Enter a percentage between 0 % and 100 %."),
     "val.number.title": T("Nombre", "Number"),
     "val.number.msg": T("Saisissez un nombre (sans unité).", "Enter a number (no unit)."),
     "val.number.err": T("Saisissez un nombre, sans texte ni unité.", "Enter a number, without text or unit."),
@@ -395,6 +399,13 @@ TX: dict[str, T] = {
     "revenue.quarters": T("Par trimestre", "By quarter"),
     "revenue.q": T("T", "Q"),
     "planning.title": T("Planning des actions", "Action schedule"),
+    "rep.pipeline": T("Pipeline", "Pipeline"),
+    "rep.pipeline.open": T("Opportunités ouvertes", "Open opportunities"),
+    "pipeline.stages": T("Étapes et probabilités de signature (modifiables)", "Stages and win probabilities (editable)"),
+    "pipeline.by_month": T("Pipeline pondéré par mois de signature prévue", "Weighted pipeline by expected close month"),
+    "pipeline.month": T("Mois", "Month"),
+    "pipeline.gap": T("Écart à l’objectif", "Gap to target"),
+    "pipeline.coverage": T("Couverture", "Coverage"),
     "planning.hint": T("Calculé à partir des dates du Plan d’actions. Bleu : prévu · vert : terminé · rouge : en retard"
                        " · gris : abandonné · jaune : le mois en cours.",
                        "Computed from the Action plan dates. Blue: planned · green: done · red: late · grey: "
@@ -418,6 +429,7 @@ TX: dict[str, T] = {
     "kpi.attainment": T("Taux d’atteinte moyen (actions)", "Average attainment (actions)"),
     "kpi.kpi_attainment": T("Taux d’atteinte moyen (indicateurs)", "Average attainment (indicators)"),
     "kpi.rev_target": T("Objectif de CA annuel", "Annual revenue target"),
+    "kpi.pipeline_weighted": T("Pipeline pondéré", "Weighted pipeline"),
     "kpi.rev_actual": T("CA réalisé cumulé", "Cumulative actual revenue"),
     "kpi.rev_progress": T("Avancement vers l’objectif annuel", "Progress towards annual target"),
     "col.count": T("Actions", "Actions"),
@@ -499,6 +511,10 @@ TX: dict[str, T] = {
                     "tracking and result indicators, initial and target values, monthly readings"),
     "sheet.revenue": T("objectif de CA réparti par trimestre et par mois, CA réalisé et écarts",
                        "revenue target split by quarter and month, actual revenue and variances"),
+    "sheet.pipeline": T("les opportunités en cours : étape, probabilité de signature, montant pondéré, prochaine "
+                        "étape ; le pipeline pondéré par mois face à l’objectif de CA",
+                        "open deals: stage, win probability, weighted amount, next step; the weighted pipeline by "
+                        "month against the revenue target"),
     "sheet.planning": T("diagramme de Gantt calculé à partir des dates des actions",
                         "Gantt chart computed from the action dates"),
     "sheet.rituals": T("les actions récurrentes à poser dans l’agenda", "recurring actions for the calendar"),

@@ -48,6 +48,9 @@ class PlanData:
     revenue: Revenue = field(default_factory=Revenue)
     rituals: list[Row] = field(default_factory=list)
     obstacles: list[Row] = field(default_factory=list)
+    #: opportunities (Pipeline sheet) and the sales stages with their probability of signature
+    pipeline: list[Row] = field(default_factory=list)
+    stages: list[Row] = field(default_factory=list)
     #: the one-objective sheet: strategy reminder, objective, deadline
     objective_sheet: dict[str, Any] = field(default_factory=dict)
 

@@ -29,7 +29,8 @@ from .read.workbook import Sheet, Workbook, open_workbook
 from .schema import Kind, TableDef, normalize_label
 
 #: each table of a plan → the column that names a row (a header must have it)
-ANCHORS = {"actions": "action", "tasks": "task", "kpis": "name", "rituals": "what", "obstacles": "obstacle"}
+ANCHORS = {"actions": "action", "tasks": "task", "kpis": "name", "rituals": "what", "obstacles": "obstacle",
+           "pipeline": "opportunity", "stages": "stage"}
 _NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
 _TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
 
@@ -140,18 +141,28 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
 
 
 def _unknown_columns(found: FoundTable, out: PlanRead) -> None:
-    """Columns of a table no template has (a person added them): how many values each holds."""
+    """Columns of a table no template has (a person added them): how many values each holds.
+    The stages table shares its rows with the pipeline's monthly summary, which is ours."""
     from .read.tables import match_header
 
     header = found.sheet.rows[found.header_row]
     known = set(found.columns.values())
+    ours = _pipeline_summary_heads() if found.tdef is schema.STAGES else frozenset()
     for c, v in enumerate(header):
-        if c in known or v in ("", None):
+        if c in known or v in ("", None) or (ours and normalize_label(str(v)) in ours):
             continue
         n = sum(1 for dr in found.rows if found.sheet.value(dr.index, c) not in ("", None))
         if n:
             what = "duplicate" if match_header(found.tdef, v) else "column"
             out.left.append(Cell(found.sheet.name, _a1(found.header_row, c), str(v).strip(), n, what))
+
+
+def _pipeline_summary_heads() -> frozenset[str]:
+    """The headers of the Pipeline sheet's monthly summary, in both languages, folded."""
+    texts = [tx(k, lang) for k in ("pipeline.month", "pipeline.gap", "pipeline.coverage") for lang in schema.LANGS]
+    texts += [c.label(lang) for c in (schema.PIPELINE.column("weighted"), schema.REVENUE_COLUMNS[3])
+              for lang in schema.LANGS]
+    return frozenset(normalize_label(t) for t in texts)
 
 
 def _other_sheets(wb: Workbook, used: set[str], out: PlanRead) -> None:

@@ -291,6 +291,16 @@ DIRECTION = ListDef(
                         "down", "decrease", "↓"))),
 )
 
+PRIORITY = ListDef(
+    "priority",
+    T("Priorités", "Priorities"),
+    (("high", T("Haute", "High")), ("medium", T("Moyenne", "Medium")), ("low", T("Basse", "Low"))),
+    synonyms=(("high", ("haute", "elevee", "forte", "urgent", "urgente", "prioritaire", "critique", "p1", "high",
+                        "critical", "urgent")),
+              ("medium", ("moyenne", "normale", "p2", "medium", "normal", "moderate")),
+              ("low", ("basse", "faible", "p3", "low", "minor"))),
+)
+
 YES_NO = ListDef("yes_no", T("Oui / Non", "Yes / No"), (("yes", T("Oui", "Yes")), ("no", T("Non", "No"))))
 
 FREQUENCY = ListDef(
@@ -312,13 +322,16 @@ FREQUENCY = ListDef(
 
 OWNERS = ListDef("owner", T("Responsables", "Owners"), (), editable=True, size=30)
 
-LISTS: tuple[ListDef, ...] = (OWNERS, CATEGORY, STATUS, HORIZON, KPI_TYPE, DIRECTION, FREQUENCY, YES_NO, PHASE)
+LISTS: tuple[ListDef, ...] = (OWNERS, CATEGORY, STATUS, HORIZON, KPI_TYPE, DIRECTION, FREQUENCY, YES_NO, PHASE,
+                              PRIORITY)
 LIST_BY_KEY = {lst.key: lst for lst in LISTS}
 
 #: Defined name of the strategic-objective IDs (Stratégie sheet), used as a dropdown source.
 OBJECTIVE_IDS = "objective_ids"
 #: Defined name of the action numbers (Plan d'actions sheet), used by Tâches.
 ACTION_NUMBERS = "action_numbers"
+#: Defined name of the sales stages (Pipeline sheet), used as a dropdown source.
+PIPELINE_STAGES = "pipeline_stages"
 
 # --------------------------------------------------------------------------------------------
 # Columns shared by several tables
@@ -385,6 +398,8 @@ ACTIONS = TableDef(
                      "stages", "phases, etapes (decrire brievement et indiquer, selon les cas, les objectifs prevus)")),
         _c("category", "Catégorie", "Category", Kind.CHOICE, 15, choices="category",
            synonyms=("categorie", "type d'action", "famille", "levier", "type"), report=True),
+        _c("priority", "Priorité", "Priority", Kind.CHOICE, 11, choices="priority", optional=True,
+           synonyms=("priorite", "priorites", "importance", "urgence", "priority"), report=True),
         _c("horizon", "Horizon", "Horizon", Kind.CHOICE, 13, choices="horizon", synonyms=("terme", "delai")),
         _c("segment", "Cible", "Target segment", Kind.TEXT, 18,
            synonyms=("cibles", "segment", "audience", "cible commerciale")),
@@ -553,6 +568,56 @@ SEGMENTS = TableDef(
     ),
 )
 
+STAGES = TableDef(
+    "stages",
+    T("Pipeline", "Pipeline"),
+    "T_Etapes",
+    T("Étapes du cycle de vente", "Sales stages"),
+    (
+        _c("stage", "Étape du cycle", "Sales stage", Kind.TEXT, 22, synonyms=("etape du cycle de vente",)),
+        _c("probability", "Probabilité de signature", "Win probability", Kind.PERCENT, 13,
+           synonyms=("probabilite de gain", "win rate")),
+    ),
+)
+
+#: the stages a pipeline starts with: label, probability of signature (edited on the sheet)
+DEFAULT_STAGES: tuple[tuple[Text, float], ...] = (
+    (T("Prospect", "Lead"), 0.10), (T("Qualifiée", "Qualified"), 0.30), (T("Proposition", "Proposal"), 0.60),
+    (T("Négociation", "Negotiation"), 0.85), (T("Gagnée", "Won"), 1.0), (T("Perdue", "Lost"), 0.0),
+)
+
+PIPELINE = TableDef(
+    "pipeline",
+    T("Pipeline", "Pipeline"),
+    "T_Pipeline",
+    T("Pipeline des opportunités", "Opportunity pipeline"),
+    (
+        _c("client", "Client", "Client", Kind.TEXT, 20, synonyms=("compte", "prospect", "account", "customer")),
+        _c("opportunity", "Opportunité", "Opportunity", Kind.LONG_TEXT, 26,
+           synonyms=("opportunite", "affaire", "deal", "projet", "opportunity")),
+        _c("owner", "Qui", "Owner", Kind.CHOICE, 16, choices="owner", synonyms=("responsable", "commercial", "who")),
+        _c("stage", "Étape", "Stage", Kind.CHOICE, 14, choices=PIPELINE_STAGES,
+           synonyms=("etape", "stade", "phase de vente", "stage")),
+        _c("probability_override", "Probabilité forcée", "Probability override", Kind.PERCENT, 11,
+           help=T("Laisser vide pour la probabilité de l’étape (tableau des étapes, en haut).",
+                  "Leave blank for the stage's probability (stages table, above).")),
+        _c("probability", "Probabilité", "Probability", Kind.PERCENT, 11, computed=True),
+        _c("amount", "Montant", "Amount", Kind.MONEY, 13,
+           synonyms=("montant de l'affaire", "montant estime", "valeur", "deal size", "value")),
+        _c("weighted", "Montant pondéré", "Weighted amount", Kind.MONEY, 13, computed=True,
+           synonyms=("pondere", "weighted")),
+        _c("close", "Signature prévue", "Expected close", Kind.DATE, 12,
+           synonyms=("date de signature", "date de closing", "closing", "close date", "expected close date")),
+        _c("next_step", "Prochaine étape", "Next step", Kind.TEXT, 24, synonyms=("prochaine action", "next action")),
+        _c("next_date", "Date prochaine étape", "Next step date", Kind.DATE, 12,
+           synonyms=("date de relance", "relance", "next step date")),
+        _c("updated", "Mise à jour", "Last update", Kind.DATE, 12, synonyms=("derniere mise a jour", "updated")),
+        _c("stale", "À relancer", "Stale", Kind.FLAG, 10, computed=True,
+           help=T("Oui : la date de la prochaine étape est passée et l’affaire est encore ouverte.",
+                  "Yes: the next step date has passed and the deal is still open.")),
+    ),
+)
+
 REVIEW = TableDef(
     "review",
     T("Stratégie", "Strategy"),
@@ -580,7 +645,8 @@ REVENUE_COLUMNS: tuple[Column, ...] = (
     _c("cum_attainment", "Taux d’atteinte cumulé", "Cumulative attainment", Kind.PERCENT, 12, computed=True),
 )
 
-TABLES: tuple[TableDef, ...] = (ACTIONS, TASKS, KPIS, RITUALS, OBSTACLES, OBJECTIVES, SEGMENTS, REVIEW)
+TABLES: tuple[TableDef, ...] = (ACTIONS, TASKS, KPIS, RITUALS, OBSTACLES, OBJECTIVES, SEGMENTS, REVIEW, PIPELINE,
+                                STAGES)
 TABLE_BY_KEY = {t.key: t for t in TABLES}
 
 # --------------------------------------------------------------------------------------------
@@ -605,8 +671,8 @@ META_SHEET_NAME = "_pac"
 
 #: Every sheet kind a template may list, in the default order.
 SHEET_KINDS: tuple[str, ...] = (
-    "guide", "strategy", "objective", "actions", "tasks", "kpis", "revenue", "planning", "rituals", "obstacles",
-    "dashboard", "lists",
+    "guide", "strategy", "objective", "actions", "tasks", "kpis", "revenue", "pipeline", "planning", "rituals",
+    "obstacles", "dashboard", "lists",
 )
 
 

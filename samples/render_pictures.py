@@ -20,8 +20,9 @@ from libreoffice import convert  # noqa: E402
 #: picture → (sheet name, printed in each page's header; DPI; crop x, y, width, height in pixels at that DPI)
 PICTURES = {
     "plan.png": ("Plan d’actions", 110, 40, 30, 1480, 330),
-    "dashboard.png": ("Tableau de bord", 90, 30, 20, 1000, 500),
+    "dashboard.png": ("Tableau de bord", 90, 30, 20, 1000, 540),
     "planning.png": ("Planning", 110, 30, 40, 1160, 300),
+    "pipeline.png": ("Pipeline", 90, 30, 20, 1000, 340),
 }
 
 

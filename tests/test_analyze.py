@@ -271,7 +271,7 @@ def test_variance_threshold_and_past_end_checks(tmp_path):
     res = analyze(path, as_of=AS_OF)
     rows = {a.action: a.row for a in res.actions}
     codes = _codes(res)
-    cols = {c.key: i for i, c in enumerate(schema.ACTIONS.select())}
+    cols = {c.key: i for i, c in enumerate(get_template("pac").columns("actions"))}
     from pac_excel.a1 import col_letter
 
     def cell(key, action):
@@ -335,7 +335,7 @@ def test_analyze_json_contract(corpus, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert set(d) == {"source", "template", "as_of", "totals", "by_owner", "by_category", "by_status",
-                      "by_objective", "actions", "kpis", "problems"}
+                      "by_objective", "actions", "kpis", "pipeline", "problems"}
     assert d["as_of"] == "2026-11-16" and d["template"] is None
     assert set(d["totals"]) == {"actions", "budget_planned", "budget_actual", "budget_variance", "budget_unspent",
                                 "revenue_expected", "revenue_actual", "late", "done"}
@@ -589,3 +589,25 @@ def test_report_and_consolidated_workbooks_read_as_the_plan(tmp_path):
     assert severities and severities <= {"erreur", "avertissement"}
     severities = {r[0] for r in openpyxl.load_workbook(conso)["Problèmes"].iter_rows(min_row=2, values_only=True)}
     assert severities and severities <= {"erreur", "avertissement"}
+
+
+def test_priority_and_progress_are_read_and_100_percent_is_never_late(tmp_path):
+    """Issue 15: the plan has Priorité (a list) and % d'avancement; at 100 % an action is not late
+    whatever its status, in the workbook's own formula (its cached value) and in the analysis."""
+    from pac_excel import GenerateOptions, PlanData, generate
+
+    past = date(2026, 10, 1)
+    rows = [dict(action="Finie", status="En cours", progress=1.0, priority="Haute", end=past),
+            dict(action="À moitié", status="En cours", progress=0.5, priority="basse", end=past),
+            dict(action="Sans avancement", status="En cours", priority="P2", end=past)]
+    path = generate(tmp_path / "p.xlsx", GenerateOptions(year=2026), PlanData(as_of=AS_OF, actions=rows))
+    a = analyze(path, as_of=AS_OF)
+    assert [x.priority for x in a.actions] == ["Haute", "Basse", "Moyenne"]  # canonical labels
+    assert [x.progress for x in a.actions] == [r.get("progress") for r in rows]
+    assert [x.late for x in a.actions] == [False, True, True]
+    wb = openpyxl.load_workbook(path, data_only=True)  # the cached values of its own formula agree
+    ws = wb[schema.sheet_name("actions", "fr")]
+    headers, cells = table_cells(ws, ws.tables["T_Actions"])
+    late = headers.index(schema.ACTIONS.column("late").label("fr"))
+    assert [row[late].value for row in cells[:3]] == ["Non", "Oui", "Oui"]
+    assert not [p for p in a.problems if p.code == "unknown_value"]

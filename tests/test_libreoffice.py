@@ -42,7 +42,8 @@ def action_rows(lang: str) -> list[dict]:
              revenue_expected=20000, revenue_actual=24500),
         dict(no=2, action="Salon 2", category=cat["prospecting"], owner="Bob", budget_planned=8000,
              budget_actual=9200, start=d(-20), end=d(-10), status=st["in_progress"], target=130, result=98,
-             revenue_expected=60000, revenue_actual=41000),
+             revenue_expected=60000, revenue_actual=41000, progress=0.5,
+             priority=schema.PRIORITY.label("high", lang)),  # half done, past its end: late
         dict(no=3, action="Réseaux sociaux", category=cat["communication"], owner="Alice", budget_planned=1000,
              budget_actual=0, start=d(-5), end=d(20), status=st["in_progress"], target=0, result=5,
              revenue_actual=500),
@@ -55,6 +56,9 @@ def action_rows(lang: str) -> list[dict]:
         dict(no=7, action="Mailing au centime", category=cat["loyalty"], owner="NA", budget_planned=1234.56,
              budget_actual=1300.1, start=d(-60), end=d(-1), target=12.5, result=10.25, revenue_expected=1500.5,
              revenue_actual=1600.25),  # no status: open, so late
+        dict(no=8, action="Campagne finie", category=cat["communication"], owner="Alice", budget_planned=700,
+             start=d(-40), end=d(-15), status=st["in_progress"], progress=1.0,
+             priority=schema.PRIORITY.label("low", lang)),  # 100 % done: not late, whatever its status says
     ]
 
 
@@ -131,7 +135,8 @@ def expect_action(r: dict, lang: str, today: date = TODAY) -> dict:
     end = r.get("end")
     late = None
     if end is not None:
-        late = "yes" if (r.get("status") not in closed and end < today) else "no"
+        finished = r.get("status") in closed or (num(r.get("progress")) and r["progress"] >= 1)
+        late = "yes" if (not finished and end < today) else "no"
     return {
         "variance": res - t if num(t) and num(res) else None,
         "attainment": res / t if num(t) and num(res) and t != 0 else None,
@@ -382,11 +387,13 @@ def test_planning_follows_the_action_dates(recalculated):
     wb = recalculated["pac_formation_rh"]
     ws = wb[schema.sheet_name("planning", "fr")]
     data = _sample_inputs("formation_rh")
+    col = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+    start, end = col[schema.ACTIONS.column("start").label("fr")], col[schema.ACTIONS.column("end").label("fr")]
     for i, a in enumerate(data["actions"]):
         r = 6 + i
         assert ws.cell(r, 2).value == a["action"]
         assert ws.cell(r, 1).value == i + 1
-        assert ws.cell(r, 5).value.date() == a["start"] and ws.cell(r, 6).value.date() == a["end"]
+        assert ws.cell(r, start).value.date() == a["start"] and ws.cell(r, end).value.date() == a["end"]
     assert is_blank(ws.cell(6 + len(data["actions"]), 2).value)
     assert is_blank(ws.cell(6 + len(data["actions"]), 1).value)
 
@@ -476,3 +483,84 @@ def test_the_dashboard_prints_on_one_page_with_all_its_charts(pdf_tools_availabl
     others = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == tx("others", "fr"))
     shown = [r for r in range(owners_head + 1, others) if not ws.row_dimensions[r].hidden]
     assert 0 < len(shown) < others - owners_head - 1  # a few empty rows to fill, the rest hidden
+
+
+def test_the_pipeline_computes_in_libreoffice(lo_available, tmp_path):
+    """Issue 15: opportunities typed into a blank plan (openpyxl, no cached value), one stage's
+    probability edited, recalculated by LibreOffice: each probability, weighted amount and stale
+    flag, the weighted pipeline by month against the revenue target, the dashboard's tile — and
+    `analyze` of the saved file — equal the figures computed here from the inputs."""
+    from pac_excel import GenerateOptions, generate
+    from pac_excel.analysis import analyze
+
+    today = date.today()
+    year = today.year
+    d = lambda n: today + timedelta(days=n)  # noqa: E731
+    lang = "fr"
+    annual = 600_000  # typed on Objectifs CA: 50,000 a month with the default weights
+    opportunities = [  # client, opportunity, stage, forced probability, amount, close, next step date
+        ("Hôtel du Lac", "Formation accueil", "Proposition", None, 18000, date(year, 3, 15), d(-5)),
+        ("Clinique Sud", "Parcours managers", "Négociation", None, 42000.5, date(year, 3, 20), d(10)),
+        ("Mairie", "Appel d’offres", "Qualifiée", 0.5, 25000, date(year, 7, 1), d(-30)),
+        ("Garage", "Formation vente", "Gagnée", None, 6000, date(year, 1, 5), d(-60)),
+        ("Lycée", "Projet perdu", "Perdue", None, 9000, date(year, 2, 1), d(-2)),
+        ("Sans étape", "À qualifier", None, None, 1000, date(year, 3, 1), d(-1)),
+    ]
+    edited = {"Proposition": 0.55}  # the user's own probability for a stage
+    blank = generate(tmp_path / "blank.xlsx", GenerateOptions(year=year, lang=lang))
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("pipeline", lang)]
+    headers, cells = table_cells(ws, ws.tables["T_Etapes"])
+    name_col, prob_col = headers.index(schema.STAGES.column("stage").label(lang)), \
+        headers.index(schema.STAGES.column("probability").label(lang))
+    probabilities = {}
+    for row in cells:
+        if row[name_col].value in edited:
+            row[prob_col].value = edited[row[name_col].value]
+        if row[name_col].value:
+            probabilities[row[name_col].value] = row[prob_col].value
+    headers, cells = table_cells(ws, ws.tables["T_Pipeline"])
+    col = {c.key: headers.index(c.label(lang)) for c in schema.PIPELINE.columns}
+    for row, (client, opp, st, forced, amount, close, nxt) in zip(cells, opportunities):
+        for key, v in (("client", client), ("opportunity", opp), ("stage", st), ("probability_override", forced),
+                       ("amount", amount), ("close", close), ("next_date", nxt)):
+            if v is not None:
+                row[col[key]].value = datetime(v.year, v.month, v.day) if isinstance(v, date) else v
+    wb[schema.sheet_name("revenue", lang)]["D4"].value = annual
+    typed = tmp_path / "typed.xlsx"
+    wb.save(typed)
+    saved = convert([typed], tmp_path / "lo")[0]
+    got = openpyxl.load_workbook(saved, data_only=True)
+    ws = got[schema.sheet_name("pipeline", lang)]
+    headers, cells = table_cells(ws, ws.tables["T_Pipeline"])
+    yes, no = schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang)
+    expected_by_month = [0.0] * 12
+    stale_count, months = 0, set()
+    for row, (_c, _o, st, forced, amount, close, nxt) in zip(cells, opportunities):
+        p = forced if forced is not None else probabilities.get(st) if st else None
+        w = amount * p if p is not None else None
+        stale = nxt < today and (p is None or 0 < p < 1)
+        stale_count += stale
+        assert is_blank(row[col["probability"]].value) if p is None else row[col["probability"]].value == approx(p)
+        assert is_blank(row[col["weighted"]].value) if w is None else row[col["weighted"]].value == approx(w)
+        assert row[col["stale"]].value == (yes if stale else no), (_o, row[col["stale"]].value)
+        if w is not None:
+            expected_by_month[close.month - 1] += w
+            months.add(close.month)
+    assert error_cells(got) == []
+    month_col = next(c for c in range(1, 12) if ws.cell(5, c).value == tx("pipeline.month", lang))
+    monthly = [ws.cell(6 + m, month_col + 1).value for m in range(12)]
+    assert monthly == [approx(v) for v in expected_by_month]
+    target = annual / 12
+    assert [ws.cell(6 + m, month_col + 2).value for m in range(12)] == [approx(target)] * 12
+    assert [ws.cell(6 + m, month_col + 3).value for m in range(12)] == [approx(v - target) for v in expected_by_month]
+    assert [ws.cell(6 + m, month_col + 4).value for m in range(12)] == [approx(v / target) for v in expected_by_month]
+    assert ws.cell(18, month_col + 4).value == approx(sum(expected_by_month) / annual)  # the year's coverage
+    dash = tiles(got[schema.sheet_name("dashboard", lang)])
+    assert dash[tx("kpi.pipeline_weighted", lang)] == approx(sum(expected_by_month))
+    a = analyze(saved, as_of=today)
+    assert a.pipeline["weighted"] == round(sum(expected_by_month), 2)
+    assert a.pipeline["opportunities"] == len(opportunities)
+    assert a.pipeline["stale"] == stale_count
+    assert a.pipeline["by_month"] == [{"month": f"{year}-{m + 1:02d}", "weighted": round(v, 2)}
+                                      for m, v in enumerate(expected_by_month) if m + 1 in months]

@@ -335,7 +335,8 @@ def test_every_option_has_help():
 def test_an_english_workbook_is_analysed_in_english_unless_asked(tmp_path):
     from pac_excel import GenerateOptions, PlanData, generate
 
-    plan = generate(tmp_path / "en.xlsx", GenerateOptions(lang="en"), PlanData(actions=[dict(action="Fair")]))
+    plan = generate(tmp_path / "en.xlsx", GenerateOptions(lang="en"),
+                    PlanData(actions=[dict(action="Fair", owner="Ann")]))
     r = CliRunner().invoke(main, ["check", str(plan)])
     assert "Action not linked to a strategic objective" in r.output and "warning" in r.output
     fr = CliRunner().invoke(main, ["check", str(plan), "--lang", "fr"])

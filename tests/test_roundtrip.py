@@ -83,7 +83,8 @@ def rows(draw, tdef: schema.TableDef, columns, anchor: str, lang: str, owners, c
 
 ALL_COLUMNS = {t.key: tuple(c for c in t.columns if c.key not in ("team", "source")) for t in schema.TABLES}
 ANCHORS = {"actions": "action", "tasks": "task", "kpis": "name", "rituals": "what", "obstacles": "obstacle",
-           "objectives": "objective", "segments": "segment", "review": "action"}
+           "objectives": "objective", "segments": "segment", "review": "action", "pipeline": "opportunity",
+           "stages": "stage"}
 
 
 @st.composite
@@ -110,7 +111,7 @@ def plans(draw, lang: str) -> PlanData:
 
 
 # ------------------------------------------------------------------------------------ what a template holds
-def held(plan: PlanData, template_id: str) -> PlanData:
+def held(plan: PlanData, template_id: str, lang: str) -> PlanData:
     """The part of ``plan`` a template writes: its sheets, and in its tables its columns."""
     t = get_template(template_id)
     out = dataclasses.replace(plan, as_of=None)
@@ -123,12 +124,15 @@ def held(plan: PlanData, template_id: str) -> PlanData:
         out.objective_sheet = {}
     if not t.has("revenue"):
         out.revenue = Revenue()
-    for key in ("actions", "tasks", "kpis", "rituals", "obstacles"):
-        if not t.has(key):
+    if t.has("pipeline") and not plan.stages:  # the usual stages, written for the user to edit
+        out.stages = [{"stage": label(lang), "probability": p} for label, p in schema.DEFAULT_STAGES]
+    for key in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline", "stages"):
+        if not t.has("pipeline" if key == "stages" else key):
             setattr(out, key, [])
             continue
-        keep = {c.key for c in t.columns(key) if not c.computed}
-        setattr(out, key, [{k: v for k, v in r.items() if k in keep} for r in getattr(plan, key)])
+        columns = schema.STAGES.columns if key == "stages" else t.columns(key)
+        keep = {c.key for c in columns if not c.computed}
+        setattr(out, key, [{k: v for k, v in r.items() if k in keep} for r in getattr(out, key)])
     if not t.has("lists"):
         out.owners, out.categories = [], []
     return out
@@ -153,7 +157,7 @@ def test_a_written_plan_reads_back_the_same(tmp_path_factory, template, lang, da
     path = write(tmp_path_factory.mktemp("rt") / "plan.xlsx", plan, template, lang)
     got = read_plan(path, bounded=False)
     assert (got.template, got.lang, got.overwritten, got.outside) == (template, lang, [], [])
-    assert_same(got.data, held(plan, template))
+    assert_same(got.data, held(plan, template, lang))
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -168,4 +172,4 @@ def test_a_plan_saved_by_libreoffice_reads_back_the_same(lo_available, tmp_path_
         for (t, lang), saved in zip(CASES, convert(files, out / fmt, fmt=fmt)):
             got = read_plan(saved, bounded=False)
             assert (got.template, got.lang, got.overwritten, got.outside) == (t, lang, [], []), saved
-            assert_same(got.data, held(plan[lang], t))
+            assert_same(got.data, held(plan[lang], t, lang))

@@ -346,7 +346,11 @@ def test_a_campaign_in_a_real_browser(browser_available, tmp_path):
             assert "Plan reçu" in verdict
             if team == "Lyon":
                 problems = d.find_element(By.ID, "problems").text  # the error, by cell, in words
-                assert "Plan d’actions!M5" in problems and "antérieure à la date de début" in problems
+                from pac_excel.a1 import col_letter
+                from pac_excel.templates import get_template
+
+                end = [c.key for c in get_template("pac").columns("actions")].index("end")
+                assert f"Plan d’actions!{col_letter(end)}5" in problems and "antérieure à la date de début" in problems
                 d.save_screenshot(str(docs / "web-team.png"))
         d.get(board_url)
         status = {row.get_attribute("data-team"): row.find_element(By.CLASS_NAME, "status").text

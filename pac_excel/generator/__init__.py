@@ -14,6 +14,8 @@ from ..plandata import PlanData
 from ..templates import Template, get_template
 
 MAX_ACTIONS = 1_000_000
+#: the Pipeline sheet: its stages table (rows 5–12) and monthly summary above the opportunities
+PIPELINE_TOP, STAGE_ROWS = 19, 8
 
 
 @dataclass
@@ -84,6 +86,8 @@ def _prepare(template: Template, options: GenerateOptions, data: PlanData | None
     d.actions = rows
     for i, row in enumerate(d.actions, 1):
         row.setdefault("no", i)
+    if template.has("pipeline") and not d.stages:  # the usual stages, to edit on the sheet
+        d.stages = [{"stage": label(options.lang), "probability": p} for label, p in schema.DEFAULT_STAGES]
     return d
 
 
@@ -111,6 +115,7 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
         write_lists,
         write_meta,
         write_objective,
+        write_pipeline_summary,
         write_planning,
         write_revenue,
         write_strategy,
@@ -135,14 +140,21 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     # Tables first: the other sheets point at them.
     # Tables grow by themselves when someone types below them: only the action table follows --actions.
     sizes = {"actions": options.actions, "tasks": max(30, min(options.actions, 500)), "kpis": 20, "rituals": 12,
-             "obstacles": 12}
-    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles"):
+             "obstacles": 12, "pipeline": 40}
+    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline"):
         if kind not in sheets:
             continue
         ws, tdef = sheets[kind], schema.TABLE_BY_KEY[kind]
         columns = template.columns(kind)
         book.sheet_header(ws, tdef.title(lang))
-        place = write_table(book, ws, tdef, columns, 3, 0, sizes[kind], data.rows(kind))
+        top = PIPELINE_TOP if kind == "pipeline" else 3  # the stages and the monthly summary above it
+        place = write_table(book, ws, tdef, columns, top, 0, sizes[kind], data.rows(kind))
+        if kind == "pipeline":
+            stages = write_table(book, ws, schema.STAGES, schema.STAGES.columns, 4, 0,
+                                 max(len(data.stages), STAGE_ROWS), data.stages,
+                                 sheet_widths=tuple(c.width for c in columns))
+            book.tables["stages"] = stages
+            wb.define_name(schema.PIPELINE_STAGES, "=" + stages.range("stage"))
         book.tables[kind] = place
         key_col = place.col("action") if place.has("action") else place.first_col
         ws.freeze_panes(place.header_row + 1, key_col + 1 if kind == "actions" else 1)
@@ -159,6 +171,8 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
         write_objective(book, sheets["objective"])
     if "revenue" in sheets:
         revenue_cells = write_revenue(book, sheets["revenue"])
+    if "pipeline" in sheets:
+        write_pipeline_summary(book, sheets["pipeline"], revenue_cells)
     if "planning" in sheets:
         write_planning(book, sheets["planning"])
     if "dashboard" in sheets:

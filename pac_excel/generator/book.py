@@ -220,6 +220,7 @@ _DXF: dict[str, dict[str, Any]] = {
     "overrun": {"bg_color": ORANGE_FILL, "font_color": "#843C0C", "bold": True},
     "warn": {"bg_color": ORANGE_FILL},
     "done_font": {"font_color": GREEN_FONT},
+    "priority_high": {"font_color": "#C00000", "bold": True},
     "gantt_plan": {"bg_color": "#5B9BD5", "font_color": "#5B9BD5"},
     "gantt_done": {"bg_color": "#70AD47", "font_color": "#70AD47"},
     "gantt_late": {"bg_color": "#E15759", "font_color": "#E15759"},

@@ -79,6 +79,12 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
         tiles.append(("kpi.kpi_attainment",
                       f'=IFERROR(AVERAGE({K.table_name}[{K.column("attainment").label(lang)}]),"")', Kind.PERCENT,
                       avg([k["attainment"] for k in kpi_rows])))
+    if "pipeline" in book.tables:
+        P = schema.PIPELINE
+        weighted = [cached_values("pipeline", row, lang, book.as_of, book.data.stages).get("weighted")
+                    for row in book.data.pipeline]
+        tiles.append(("kpi.pipeline_weighted", f'=SUM({P.table_name}[{P.column("weighted").label(lang)}])', Kind.MONEY,
+                      _sum([{"w": w} for w in weighted], "w")))
     if revenue_cells:
         rs = quote_sheet(book.sheet_name("revenue"))
         ann_row, ann_col = revenue_cells['annual']

@@ -41,10 +41,14 @@ def _both(a: str, b: str) -> str:
     return f"AND(ISNUMBER({a}),ISNUMBER({b}))"
 
 
-def actions_formulas(lang: str) -> dict[str, str]:
+def actions_formulas(lang: str, keys: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The formulas of the action table whose columns are ``keys`` (a % done column makes an
+    action at 100 % done for lateness, whatever its status)."""
     r = Refs(schema.ACTIONS, lang)
     yes, no = schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang)
     closed = ",".join(f'{r("status")}="{schema.STATUS.label(k, lang)}"' for k in schema.CLOSED_STATUSES)
+    if "progress" in keys:
+        closed += f',AND(ISNUMBER({r("progress")}),{r("progress")}>=1)'
     return {
         "variance": f'=IF({_both(r("target"), r("result"))},{r("result")}-{r("target")},"")',
         "attainment": f'=IF({_both(r("target"), r("result"))},IF({r("target")}=0,"",{r("result")}/{r("target")}),"")',
@@ -57,7 +61,7 @@ def actions_formulas(lang: str) -> dict[str, str]:
     }
 
 
-def kpis_formulas(lang: str) -> dict[str, str]:
+def kpis_formulas(lang: str, keys: frozenset[str] = frozenset()) -> dict[str, str]:
     r = Refs(schema.KPIS, lang)
     chain = '""'
     for key in MONTH_KEYS:  # January innermost, December tested first
@@ -70,7 +74,26 @@ def kpis_formulas(lang: str) -> dict[str, str]:
     }
 
 
-FORMULAS: dict[str, Callable[[str], dict[str, str]]] = {"actions": actions_formulas, "kpis": kpis_formulas}
+def pipeline_formulas(lang: str, keys: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Probability from the stages table unless forced; weighted amount; stale deals."""
+    r = Refs(schema.PIPELINE, lang)
+    st = schema.STAGES
+    yes, no = schema.YES_NO.label("yes", lang), schema.YES_NO.label("no", lang)
+    names = f"{st.table_name}[{st.column('stage').label(lang)}]"
+    probs = f"{st.table_name}[{st.column('probability').label(lang)}]"
+    p, nd = r("probability"), r("next_date")
+    return {
+        "probability": (f'=IF(ISNUMBER({r("probability_override")}),{r("probability_override")},'
+                        f'IF({r("stage")}="","",IFERROR(INDEX({probs},MATCH({r("stage")},{names},0)),"")))'),
+        "weighted": f'=IF({_both(r("amount"), p)},{r("amount")}*{p},"")',
+        "stale": (f'=IF(ISNUMBER({nd}),IF(AND({nd}<TODAY(),OR(NOT(ISNUMBER({p})),AND({p}>0,{p}<1))),'
+                  f'"{yes}","{no}"),"")'),
+    }
+
+
+FORMULAS: dict[str, Callable[[str, frozenset[str]], dict[str, str]]] = {"actions": actions_formulas,
+                                                                        "kpis": kpis_formulas,
+                                                                        "pipeline": pipeline_formulas}
 
 
 def _as_date(v: Any) -> date | None:
@@ -79,12 +102,16 @@ def _as_date(v: Any) -> date | None:
     return v if isinstance(v, date) else None
 
 
-def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date) -> dict[str, Any]:
-    """The values the computed cells of a filled row show (``""`` for a blank result)."""
+def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date,
+                  stages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The values the computed cells of a filled row show (``""`` for a blank result);
+    ``stages``: the rows of the stages table, for the pipeline."""
     out: dict[str, Any] = {}
     if table_key == "actions":
         status = schema.STATUS.key_of(row["status"]) if row.get("status") else None
-        late = compute.is_late(_as_date(row.get("end")), status in schema.CLOSED_STATUSES, as_of)
+        progress = row.get("progress")
+        finished = status in schema.CLOSED_STATUSES or (compute.is_number(progress) and progress >= 1)
+        late = compute.is_late(_as_date(row.get("end")), finished, as_of)
         out = {
             "variance": compute.variance(row.get("target"), row.get("result")),
             "attainment": compute.attainment(row.get("target"), row.get("result")),
@@ -92,6 +119,13 @@ def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date) -
             "roi": compute.roi(row.get("revenue_actual"), row.get("budget_actual")),
             "late": None if late is None else schema.YES_NO.label("yes" if late else "no", lang),
         }
+    elif table_key == "pipeline":
+        probability = compute.stage_probability(row.get("stage"), row.get("probability_override"),
+                                                [(str(s.get("stage") or ""), s.get("probability"))
+                                                 for s in stages or ()])
+        stale = compute.is_stale(_as_date(row.get("next_date")), probability, as_of)
+        out = {"probability": probability, "weighted": compute.weighted(row.get("amount"), probability),
+               "stale": None if stale is None else schema.YES_NO.label("yes" if stale else "no", lang)}
     elif table_key == "kpis":
         latest = compute.latest_value([row.get(k) for k in MONTH_KEYS])
         out = {"latest": latest, "attainment": compute.kpi_attainment(row.get("initial"), row.get("target"), latest)}

@@ -11,6 +11,7 @@ from .. import __version__, compute, schema
 from ..a1 import a1, col_letter
 from ..schema import MONTHS, MONTHS_SHORT, Kind
 from .book import Book, excel_serial, quote_sheet
+from .formulas import cached_values
 from .tablesheet import write_table, write_value
 
 # Positions other sheets rely on (0-based): the strategy header values are B4, B5, B6.
@@ -343,6 +344,9 @@ def write_planning(book: Book, ws: Any) -> None:
     tn = schema.ACTIONS.table_name
     n = min(acts.last_row - acts.header_row, PLANNING_MAX_ROWS)
     fields = [("no", 6), ("action", 42), ("owner", 22), ("status", 12), ("start", 11), ("end", 11)]
+    with_progress = acts.has("progress")
+    if with_progress:  # 100 % done is drawn done, as the plan counts it
+        fields.insert(4, ("progress", 11))
     for i, (_, w) in enumerate(fields):
         ws.set_column(i, i, w)
     ws.set_column(len(fields), len(fields) + 11, 6.5)
@@ -376,7 +380,7 @@ def write_planning(book: Book, ws: Any) -> None:
             v = row.get(key) if row.get("action") else None
             if isinstance(v, date):
                 v = excel_serial(v)
-            kind = c.kind if c.kind in (Kind.DATE, Kind.INT) else Kind.TEXT
+            kind = c.kind if c.kind in (Kind.DATE, Kind.INT, Kind.PERCENT) else Kind.TEXT
             ws.write_formula(r, i, f, book.fmt("computed", kind, text_wrap=False), "" if v is None else v)
         for m in range(12):
             ws.write_blank(r, len(fields) + m, None, book.fmt("computed", None, border_color="#DDE3EA",
@@ -385,12 +389,15 @@ def write_planning(book: Book, ws: Any) -> None:
         first, last = hdr + 1, hdr + n
         c0, c1 = len(fields), len(fields) + 11
         month = f"{col_letter(c0)}${hdr + 1}"
-        s, e, st = f"$E{first + 1}", f"$F{first + 1}", f"$D{first + 1}"
+        where = {key: f"${col_letter(i)}{first + 1}" for i, (key, _) in enumerate(fields)}
+        s, e, st = where["start"], where["end"], where["status"]
         overlap = f"ISNUMBER({s}),ISNUMBER({e}),{s}<=EOMONTH({month},0),{e}>={month}"
         today = f"AND(TODAY()>={month},TODAY()<=EOMONTH({month},0))"
+        finished = f'OR({st}="{done}",AND(ISNUMBER({where["progress"]}),{where["progress"]}>=1))' \
+            if with_progress else f'{st}="{done}"'
         rules = [
             (f'=AND({overlap},{st}="{book.label("status", "cancelled")}")', "gantt_cancelled"),
-            (f'=AND({overlap},{st}="{done}")', "gantt_done"),
+            (f"=AND({overlap},{finished})", "gantt_done"),
             (f'=AND({overlap},{e}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "gantt_late"),
             (f"=AND({overlap})", "gantt_plan"),
             (f"={today}", "today_column"),  # the current month runs down the chart, under the bars
@@ -462,3 +469,74 @@ def write_meta(book: Book, ws: Any) -> None:
             book.wb.define_name(f"pac_{k}", f"={quote_sheet(ws.name)}!{a1(i, 1, True)}")
     ws.hide()
     book.protect(ws, inputs=False)
+
+
+# ------------------------------------------------------------------------------------ pipeline
+def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -> None:
+    """Above the opportunities: the stages' title, and the weighted pipeline by month of expected
+    signature against the monthly revenue target of *Objectifs CA* (gap and coverage), when the
+    workbook has that sheet."""
+    t, lang = book.t, book.lang
+    P = schema.PIPELINE
+    tn = P.table_name
+    ws.write_string(3, 0, t("pipeline.stages"), book.fmt("label", text_wrap=False))
+    ws.write_string(3, 3, t("pipeline.by_month"), book.fmt("label", text_wrap=False))
+    heads = [t("pipeline.month"), P.column("weighted").label(lang)]
+    if revenue_cells:
+        heads += [schema.REVENUE_COLUMNS[3].label(lang), t("pipeline.gap"), t("pipeline.coverage")]
+    h, c0 = 4, 3
+    for i, text in enumerate(heads):
+        ws.write_string(h, c0 + i, text, book.fmt("header_c" if i else "header"))
+    rs = quote_sheet(book.sheet_name("revenue")) if revenue_cells else ""
+    year = f"{rs}!{a1(4, 3, True)}" if revenue_cells else str(book.year)  # the year typed on Objectifs CA
+    weighted_col, close_col = f"{tn}[{P.column('weighted').label(lang)}]", f"{tn}[{P.column('close').label(lang)}]"
+    # cached values: the weighted amounts of the pre-filled opportunities, by month of the plan's year
+    by_month: list[float] = [0.0] * 12
+    for row in book.data.pipeline:
+        w = cached_values("pipeline", row, lang, book.as_of, book.data.stages).get("weighted")
+        close = row.get("close")
+        if compute.is_number(w) and isinstance(close, date) and close.year == book.year:
+            by_month[close.month - 1] += w
+    targets = compute.split_target(book.data.revenue.annual_target, list(book.data.revenue.weights) + [None] * 12) \
+        if revenue_cells else [None] * 12
+    first = h + 1
+    for m in range(12):
+        r = first + m
+        start = f"DATE({year},{m + 1},1)"
+        ws.write_string(r, c0, schema.MONTHS[m](lang), book.fmt("computed", Kind.TEXT))
+        ws.write_formula(r, c0 + 1, f'=SUMIFS({weighted_col},{close_col},">="&{start},'
+                                    f'{close_col},"<="&EOMONTH({start},0))', book.fmt("computed", Kind.MONEY),
+                         by_month[m])
+        if not revenue_cells:
+            continue
+        target = f"{rs}!{a1(revenue_cells['first'] + m, 3, True)}"
+        w, tg = a1(r, c0 + 1), a1(r, c0 + 2)
+        cached_t = targets[m]
+        ws.write_formula(r, c0 + 2, f'=IF(ISNUMBER({target}),{target},"")', book.fmt("computed", Kind.MONEY),
+                         "" if cached_t is None else cached_t)
+        ws.write_formula(r, c0 + 3, f'=IF(ISNUMBER({tg}),{w}-{tg},"")', book.fmt("computed", Kind.MONEY),
+                         "" if cached_t is None else by_month[m] - cached_t)
+        coverage = compute.attainment(cached_t, by_month[m])
+        ws.write_formula(r, c0 + 4, f'=IF(AND(ISNUMBER({tg}),{tg}<>0),{w}/{tg},"")',
+                         book.fmt("computed", Kind.PERCENT), "" if coverage is None else coverage)
+    tr = first + 12
+    ws.write_string(tr, c0, t("total"), book.fmt("computed", Kind.TEXT, bold=True, top=2))
+    known = [x for x in targets if x is not None]
+    total_target = sum(known) if known else None
+    total_w = sum(by_month)
+    cached_totals = {1: total_w, 2: total_target, 3: None if total_target is None else total_w - total_target,
+                     4: compute.attainment(total_target, total_w)}
+    for i in range(1, len(heads)):
+        col = c0 + i
+        rng = f"{a1(first, col)}:{a1(tr - 1, col)}"
+        cached = cached_totals[i]
+        if i == 4:
+            w, tg = a1(tr, c0 + 1), a1(tr, c0 + 2)
+            ws.write_formula(tr, col, f'=IF(AND(ISNUMBER({tg}),{tg}<>0),{w}/{tg},"")',
+                             book.fmt("computed", Kind.PERCENT, bold=True, top=2), "" if cached is None else cached)
+        else:
+            ws.write_formula(tr, col, f'=IF(COUNT({rng})=0,"",SUM({rng}))',
+                             book.fmt("computed", Kind.MONEY, bold=True, top=2), "" if cached is None else cached)
+    if revenue_cells:
+        gap = f"{a1(first, c0 + 3)}:{a1(tr, c0 + 3)}"
+        ws.conditional_format(gap, {"type": "cell", "criteria": "<", "value": 0, "format": book.dxf("red")})

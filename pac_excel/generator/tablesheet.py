@@ -48,7 +48,7 @@ def write_table(
     n_rows = max(n_rows, len(rows), 1)
     last_row = top + n_rows
     last_col = first_col + len(columns) - 1
-    formulas = FORMULAS[tdef.key](lang) if tdef.key in FORMULAS else {}
+    formulas = FORMULAS[tdef.key](lang, frozenset(c.key for c in columns)) if tdef.key in FORMULAS else {}
     large = n_rows > LARGE_TABLE_ROWS
 
     opts_cols = []
@@ -83,7 +83,7 @@ def write_table(
     for i in range(n_rows):
         r = top + 1 + i
         row = rows[i] if i < len(rows) else {}
-        cached = cached_values(tdef.key, row, lang, book.as_of) if row and formulas else {}
+        cached = cached_values(tdef.key, row, lang, book.as_of, book.data.stages) if row and formulas else {}
         tallest = 1
         for j, c in enumerate(columns):
             col = first_col + j
@@ -159,6 +159,10 @@ def _validations(book: Book, ws: Any, place: TablePlace) -> None:
             v = {"validate": "decimal", "criteria": ">=", "value": 0,
                  "input_title": t("val.money.title"), "input_message": t("val.money.msg"),
                  "error_title": t("val.money.title"), "error_message": t("val.money.err")}
+        elif c.kind is Kind.PERCENT:
+            v = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+                 "input_title": t("val.percent.title"), "input_message": t("val.percent.msg"),
+                 "error_title": t("val.percent.title"), "error_message": t("val.percent.err")}
         elif c.kind is Kind.INT:
             v = {"validate": "integer", "criteria": ">=", "value": 0,
                  "error_title": t("val.number.title"), "error_message": t("val.int.err")}
@@ -170,6 +174,14 @@ def _validations(book: Book, ws: Any, place: TablePlace) -> None:
         if v:
             v.setdefault("ignore_blank", True)
             ws.data_validation(first, col, last, col, v)
+
+
+def _progress_bar(ws: Any, first: int, last: int, col: int) -> None:
+    """% done as a data bar from 0 to 100 %, whatever the values typed (the Excel 2007 form: every
+    reader knows it, no extension part)."""
+    ws.conditional_format(first, col, last, col, {"type": "data_bar", "bar_color": "#9BCB7F", "data_bar_2010": False,
+                                                  "min_type": "num", "min_value": 0, "max_type": "num",
+                                                  "max_value": 1})
 
 
 def _conditional_formats(book: Book, ws: Any, tdef: TableDef, place: TablePlace) -> None:
@@ -204,6 +216,13 @@ def _conditional_formats(book: Book, ws: Any, tdef: TableDef, place: TablePlace)
         cf("roi", f'=AND(ISNUMBER({ref("roi")}),{ref("roi")}<0)', "red")
         cf("status", f'={ref("status")}="{closed[0]}"', "done_font")
         cf("late", f'={ref("late")}="{yes}"', "late", whole_row=True)
+        if place.has("progress"):
+            _progress_bar(ws, first, last, place.col("progress"))
+        if place.has("priority"):
+            cf("priority", f'={ref("priority")}="{book.label("priority", "high")}"', "priority_high")
+    elif tdef.key == "pipeline":
+        cf("stale", f'={ref("stale")}="{yes}"', "late")
+        cf("next_date", f'={ref("stale")}="{yes}"', "late")
     elif tdef.key == "kpis":
         rag("attainment")
         up, down = book.label("direction", "up"), book.label("direction", "down")

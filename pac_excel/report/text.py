@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from .. import schema
 from ..analysis import Analysis
 from ..i18n import column_label, figure_label, money, tx
 from . import total_figures
@@ -31,6 +32,13 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
             rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]
             out.append((t(title), [t("rep.name"), t("kpi.actions"), A("budget_planned"), A("budget_actual")], rows))
+        if a.pipeline and a.pipeline["opportunities"]:
+            pl = a.pipeline
+            out.append((t("rep.pipeline"), [t("rep.figure"), t("rep.value")],
+                        [[t("rep.pipeline.open"), f"{pl['open']} / {pl['opportunities']}"],
+                         [schema.PIPELINE.column("amount").label(lang), money(pl["amount"])],
+                         [schema.PIPELINE.column("weighted").label(lang), money(pl["weighted"])],
+                         [schema.PIPELINE.column("stale").label(lang), str(pl["stale"])]]))
         late = [[f"{x.sheet}!{x.row}", x.action, x.owner, x.end.strftime("%d/%m/%Y") if x.end else "", x.status]
                 for x in a.actions if x.late]
         out.append((t("rep.late"), [t("rep.where"), A("action"), A("owner"), A("end"), A("status")], late))
