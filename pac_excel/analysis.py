@@ -4,6 +4,7 @@ from the inputs (never from cached formula values), and every problem located by
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -119,6 +120,8 @@ class Analysis:
     lang: str | None = None  # the workbook's language, when pac-excel made it
     #: the Pipeline sheet summed up (opportunities, amounts, weighted by month, stale deals), if any
     pipeline: dict[str, Any] | None = None
+    #: the prospecting funnel summed over the months filled (law of numbers), if any
+    funnel: dict[str, Any] | None = None
 
     # ---------------------------------------------------------------- figures (aggregate.py)
     def totals(self) -> dict[str, Any]:
@@ -170,6 +173,7 @@ class Analysis:
             "actions": [a.to_dict() for a in self.actions],
             "kpis": [k.to_dict() for k in self.kpis],
             "pipeline": self.pipeline,
+            "funnel": self.funnel,
             "problems": [p.to_dict(lang) for p in self.problems],
         }
 
@@ -370,12 +374,13 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2,
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
     pipeline = _read_pipeline(wb, problems, table, as_of)
+    funnel = _read_funnel(wb, problems, table)
     _check_objectives(wb, problems, table)
     ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
-                    sorted(ignored), meta.get("lang") if meta else None, pipeline)
+                    sorted(ignored), meta.get("lang") if meta else None, pipeline, funnel)
 
 
 def listed_categories(wb: Workbook) -> dict[str, str] | None:
@@ -800,6 +805,46 @@ def _read_pipeline(wb: Workbook, problems: list[Problem], actions: FoundTable, a
         "weighted": aggregate.cents(math.fsum(known)) if known else None,
         "stale": sum(1 for *_, s in rows if s),
         "by_month": [{"month": k, "weighted": v} for k, v in sorted(by_month.items())],
+    }
+
+
+_FUNNEL_STEPS = ("contacts", "meetings", "proposals", "signed")
+
+
+def _read_funnel(wb: Workbook, problems: list[Problem], actions: FoundTable) -> dict[str, Any] | None:
+    """The Prospection sheet: each stage's total over the months, the conversion rates between
+    stages, and the volumes the signing target needs upstream with the sheet's factor (×3 when
+    starting out, ×2 when developing)."""
+    prefer = [schema.sheet_name("funnel", lang) for lang in schema.LANGS]
+    table = find_table(wb, schema.FUNNEL, "month", prefer, min_columns=3, exclude=actions)
+    if table is None or table.sheet.name not in prefer:
+        return None
+    problems.extend(p for p in table.problems if p.code != "unknown_column")
+    stage_cell = table.sheet.value(3, 2) if table.header_row > 3 else ""
+    stage = schema.BUSINESS_STAGE.key_of(as_text(stage_cell) or "") or "startup"
+    factor = schema.FUNNEL_FACTORS[stage]
+    sums: dict[str, list[float]] = {k: [] for k in (*_FUNNEL_STEPS, "target")}
+    months = 0
+    for dr in table.rows:
+        values = {k: _read_value(table, dr.index, k, dr.values.get(k, ""), wb, problems)
+                  for k in sums if k in table.columns}
+        if any(compute.is_number(v) for v in values.values()):
+            months += 1
+        for k, v in values.items():
+            if compute.is_number(v):
+                sums[k].append(v)
+    total = {k: math.fsum(v) if v else None for k, v in sums.items()}
+    target = total["target"]
+    return {
+        "sheet": table.sheet.name,
+        "stage": stage,
+        "factor": factor,
+        "months": months,
+        **{k: total[k] for k in (*_FUNNEL_STEPS, "target")},
+        "rates": {f"{a}_to_{b}": compute.attainment(total[a], total[b])
+                  for a, b in itertools.pairwise(_FUNNEL_STEPS)},
+        "needed": None if target is None else {"proposals": target * factor, "meetings": target * factor ** 2,
+                                               "contacts": target * factor ** 3},
     }
 
 

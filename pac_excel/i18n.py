@@ -400,7 +400,19 @@ TX: dict[str, T] = {
     "revenue.q": T("T", "Q"),
     "planning.title": T("Planning des actions", "Action schedule"),
     "rep.pipeline": T("Pipeline", "Pipeline"),
+    "rep.funnel": T("Prospection (loi des nombres)", "Prospecting (law of numbers)"),
+    "rep.needed": T("Nécessaire", "Needed"),
     "rep.pipeline.open": T("Opportunités ouvertes", "Open opportunities"),
+    "funnel.factor": T("Coefficient", "Factor"),
+    "funnel.stage.msg": T("Démarrage : ×3 à chaque étape en amont ; développement : ×2 (la loi des nombres).",
+                          "Starting out: ×3 at each stage upstream; developing: ×2 (the law of numbers)."),
+    "funnel.hint": T("Saisissez chaque mois les contacts, rendez-vous, propositions et signatures, et l’objectif de "
+                     "signatures : les taux de transformation et les volumes nécessaires en amont se calculent.",
+                     "Each month, enter contacts, meetings, proposals and signatures, and the signing target: "
+                     "conversion rates and the volumes needed upstream are computed."),
+    "sheet.funnel": T("l’entonnoir de prospection mois par mois : taux de transformation et volumes nécessaires "
+                      "(loi des nombres)", "the prospecting funnel month by month: conversion rates and volumes "
+                      "needed (law of numbers)"),
     "pipeline.stages": T("Étapes et probabilités de signature (modifiables)", "Stages and win probabilities (editable)"),
     "pipeline.by_month": T("Pipeline pondéré par mois de signature prévue", "Weighted pipeline by expected close month"),
     "pipeline.month": T("Mois", "Month"),

@@ -51,6 +51,10 @@ class PlanData:
     #: opportunities (Pipeline sheet) and the sales stages with their probability of signature
     pipeline: list[Row] = field(default_factory=list)
     stages: list[Row] = field(default_factory=list)
+    #: the prospecting funnel, one row per month (January first), and the business stage
+    #: ("startup": ×3, "growth": ×2) that sets the volumes needed upstream
+    funnel: list[Row] = field(default_factory=list)
+    funnel_stage: str = "startup"
     #: the one-objective sheet: strategy reminder, objective, deadline
     objective_sheet: dict[str, Any] = field(default_factory=dict)
 

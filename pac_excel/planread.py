@@ -30,7 +30,7 @@ from .schema import Kind, TableDef, normalize_label
 
 #: each table of a plan → the column that names a row (a header must have it)
 ANCHORS = {"actions": "action", "tasks": "task", "kpis": "name", "rituals": "what", "obstacles": "obstacle",
-           "pipeline": "opportunity", "stages": "stage"}
+           "pipeline": "opportunity", "stages": "stage", "funnel": "month"}
 _NUMBER_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
 _TEXT_KINDS = (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE)
 
@@ -130,6 +130,9 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
     revenue = _own_sheet(wb, "revenue")
     if revenue is not None:
         _read_revenue(wb, revenue, d, out)
+    funnel = _own_sheet(wb, "funnel")
+    if funnel is not None:  # the business stage chosen above the table
+        d.funnel_stage = schema.BUSINESS_STAGE.key_of(as_text(_cell(funnel, 3, 2)) or "") or "startup"
     lists = _own_sheet(wb, "lists")
     if lists is not None:
         _read_lists(lists, d, lang)

@@ -301,6 +301,16 @@ PRIORITY = ListDef(
               ("low", ("basse", "faible", "p3", "low", "minor"))),
 )
 
+BUSINESS_STAGE = ListDef(
+    "business_stage",
+    T("Stade de l’entreprise", "Business stage"),
+    (("startup", T("Démarrage (×3)", "Starting out (×3)")), ("growth", T("Développement (×2)", "Developing (×2)"))),
+    synonyms=(("startup", ("demarrage", "lancement", "creation", "startup", "starting out", "x3", "3")),
+              ("growth", ("developpement", "croissance", "growth", "developing", "x2", "2"))),
+)
+#: the law of numbers (seed 001): what each stage of the funnel needs upstream, per stage key
+FUNNEL_FACTORS = {"startup": 3, "growth": 2}
+
 YES_NO = ListDef("yes_no", T("Oui / Non", "Yes / No"), (("yes", T("Oui", "Yes")), ("no", T("Non", "No"))))
 
 FREQUENCY = ListDef(
@@ -323,7 +333,7 @@ FREQUENCY = ListDef(
 OWNERS = ListDef("owner", T("Responsables", "Owners"), (), editable=True, size=30)
 
 LISTS: tuple[ListDef, ...] = (OWNERS, CATEGORY, STATUS, HORIZON, KPI_TYPE, DIRECTION, FREQUENCY, YES_NO, PHASE,
-                              PRIORITY)
+                              PRIORITY, BUSINESS_STAGE)
 LIST_BY_KEY = {lst.key: lst for lst in LISTS}
 
 #: Defined name of the strategic-objective IDs (Stratégie sheet), used as a dropdown source.
@@ -618,6 +628,30 @@ PIPELINE = TableDef(
     ),
 )
 
+FUNNEL = TableDef(
+    "funnel",
+    T("Prospection", "Prospecting"),
+    "T_Prospection",
+    T("Entonnoir de prospection : la loi des nombres", "Prospecting funnel: the law of numbers"),
+    (
+        _c("month", "Mois", "Month", Kind.TEXT, 12, synonyms=("periode", "month")),
+        _c("contacts", "Contacts", "Contacts", Kind.INT, 10, synonyms=("prises de contact", "appels", "leads")),
+        _c("meetings", "Rendez-vous", "Meetings", Kind.INT, 11, synonyms=("rdv", "rendez vous", "meetings")),
+        _c("proposals", "Propositions", "Proposals", Kind.INT, 11,
+           synonyms=("devis", "propositions commerciales", "offres", "quotes", "proposals")),
+        _c("signed", "Signés", "Signed", Kind.INT, 10,
+           synonyms=("signes", "signatures", "contrats signes", "ventes", "deals won", "won", "signed")),
+        _c("target", "Objectif de signatures", "Signing target", Kind.INT, 12,
+           synonyms=("objectif signes", "signatures visees", "signing target")),
+        _c("rate_meetings", "Contacts → RDV", "Contacts → meetings", Kind.PERCENT, 11, computed=True),
+        _c("rate_proposals", "RDV → propositions", "Meetings → proposals", Kind.PERCENT, 11, computed=True),
+        _c("rate_signed", "Propositions → signés", "Proposals → signed", Kind.PERCENT, 12, computed=True),
+        _c("need_contacts", "Contacts nécessaires", "Contacts needed", Kind.INT, 12, computed=True),
+        _c("need_meetings", "RDV nécessaires", "Meetings needed", Kind.INT, 12, computed=True),
+        _c("need_proposals", "Propositions nécessaires", "Proposals needed", Kind.INT, 13, computed=True),
+    ),
+)
+
 REVIEW = TableDef(
     "review",
     T("Stratégie", "Strategy"),
@@ -646,7 +680,7 @@ REVENUE_COLUMNS: tuple[Column, ...] = (
 )
 
 TABLES: tuple[TableDef, ...] = (ACTIONS, TASKS, KPIS, RITUALS, OBSTACLES, OBJECTIVES, SEGMENTS, REVIEW, PIPELINE,
-                                STAGES)
+                                STAGES, FUNNEL)
 TABLE_BY_KEY = {t.key: t for t in TABLES}
 
 # --------------------------------------------------------------------------------------------
@@ -671,8 +705,8 @@ META_SHEET_NAME = "_pac"
 
 #: Every sheet kind a template may list, in the default order.
 SHEET_KINDS: tuple[str, ...] = (
-    "guide", "strategy", "objective", "actions", "tasks", "kpis", "revenue", "pipeline", "planning", "rituals",
-    "obstacles", "dashboard", "lists",
+    "guide", "strategy", "objective", "actions", "tasks", "kpis", "revenue", "pipeline", "funnel", "planning",
+    "rituals", "obstacles", "dashboard", "lists",
 )
 
 

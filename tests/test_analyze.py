@@ -335,7 +335,8 @@ def test_analyze_json_contract(corpus, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert set(d) == {"source", "template", "as_of", "totals", "by_owner", "by_category", "by_status",
-                      "by_objective", "actions", "kpis", "pipeline", "problems"}
+                      "by_objective", "actions", "kpis", "pipeline", "funnel",
+                      "problems"}
     assert d["as_of"] == "2026-11-16" and d["template"] is None
     assert set(d["totals"]) == {"actions", "budget_planned", "budget_actual", "budget_variance", "budget_unspent",
                                 "revenue_expected", "revenue_actual", "late", "done"}

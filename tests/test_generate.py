@@ -384,3 +384,18 @@ def test_gantt_shows_today_cancelled_and_readable_headers(tmp_path):
     assert cancelled in drawn and drawn[cancelled] != plan
     done = next(r for _, r in rules if f'="{schema.STATUS.label("done", "fr")}"' in r.formula[0])
     assert ">=1" in done.formula[0]  # 100 % done is drawn done, as the plan counts it
+
+
+@pytest.mark.parametrize("stage", ["startup", "growth"])
+def test_funnel_cached_values_follow_the_business_stage(tmp_path, stage):
+    """Readers that do not recalculate see the funnel's volumes needed for the stage chosen."""
+    factor = {"startup": 3, "growth": 2}[stage]
+    rows = [dict(contacts=100, meetings=25, proposals=10, signed=3, target=4)]
+    path = generate(tmp_path / "f.xlsx", GenerateOptions(year=2026), PlanData(funnel=rows, funnel_stage=stage))
+    ws = openpyxl.load_workbook(path, data_only=True)[schema.sheet_name("funnel", "fr")]
+    headers, cells = table_cells(ws, ws.tables["T_Prospection"])
+    got = {c.key: cells[0][headers.index(c.label("fr"))].value for c in schema.FUNNEL.columns}
+    assert (got["need_proposals"], got["need_meetings"], got["need_contacts"]) == (4 * factor, 4 * factor ** 2,
+                                                                                  4 * factor ** 3)
+    assert (got["rate_meetings"], got["rate_proposals"], got["rate_signed"]) == (25 / 100, 10 / 25, 3 / 10)
+    assert ws["F4"].value == factor

@@ -564,3 +564,53 @@ def test_the_pipeline_computes_in_libreoffice(lo_available, tmp_path):
     assert a.pipeline["stale"] == stale_count
     assert a.pipeline["by_month"] == [{"month": f"{year}-{m + 1:02d}", "weighted": round(v, 2)}
                                       for m, v in enumerate(expected_by_month) if m + 1 in months]
+
+
+def test_the_prospecting_funnel_computes_in_libreoffice(lo_available, tmp_path):
+    """Issue 15: a month's contacts, meetings, proposals, signatures and signing target typed
+    into a blank plan, the business stage switched to "developing" (×2), recalculated by
+    LibreOffice: conversion rates and volumes needed upstream equal the figures computed here,
+    and so do `analyze`'s totals."""
+    from pac_excel import GenerateOptions, generate
+    from pac_excel.analysis import analyze
+
+    lang = "fr"
+    typed = {0: dict(contacts=120, meetings=30, proposals=12, signed=4, target=5),
+             1: dict(contacts=90, meetings=0, proposals=3, signed=1, target=5),  # 0 meetings: no rate after it
+             3: dict(target=6)}
+    blank = generate(tmp_path / "blank.xlsx", GenerateOptions(lang=lang))
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("funnel", lang)]
+    ws["C4"].value = schema.BUSINESS_STAGE.label("growth", lang)
+    headers, cells = table_cells(ws, ws.tables["T_Prospection"])
+    col = {c.key: headers.index(c.label(lang)) for c in schema.FUNNEL.columns}
+    for m, values in typed.items():
+        for key, v in values.items():
+            cells[m][col[key]].value = v
+    wb.save(tmp_path / "typed.xlsx")
+    saved = convert([tmp_path / "typed.xlsx"], tmp_path / "lo")[0]
+    got = openpyxl.load_workbook(saved, data_only=True)
+    assert error_cells(got) == []
+    ws = got[schema.sheet_name("funnel", lang)]
+    _h, cells = table_cells(ws, ws.tables["T_Prospection"])
+    factor = 2
+    for m in range(12):
+        row, v = cells[m], typed.get(m, {})
+
+        def rate(a, b, v=v):
+            return v[b] / v[a] if a in v and b in v and v[a] != 0 else None
+
+        want = {"rate_meetings": rate("contacts", "meetings"), "rate_proposals": rate("meetings", "proposals"),
+                "rate_signed": rate("proposals", "signed"),
+                "need_proposals": v["target"] * factor if "target" in v else None,
+                "need_meetings": v["target"] * factor ** 2 if "target" in v else None,
+                "need_contacts": v["target"] * factor ** 3 if "target" in v else None}
+        for key, w in want.items():
+            cell = row[col[key]].value
+            assert (is_blank(cell) if w is None else cell == approx(w)), (m, key, cell, w)
+    a = analyze(saved).funnel
+    assert (a["stage"], a["factor"], a["months"]) == ("growth", factor, len(typed))
+    for key in ("contacts", "meetings", "proposals", "signed", "target"):
+        assert a[key] == sum(v.get(key, 0) for v in typed.values())
+    target = sum(v["target"] for v in typed.values())
+    assert a["needed"] == {"proposals": target * 2, "meetings": target * 4, "contacts": target * 8}

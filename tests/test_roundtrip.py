@@ -84,7 +84,7 @@ def rows(draw, tdef: schema.TableDef, columns, anchor: str, lang: str, owners, c
 ALL_COLUMNS = {t.key: tuple(c for c in t.columns if c.key not in ("team", "source")) for t in schema.TABLES}
 ANCHORS = {"actions": "action", "tasks": "task", "kpis": "name", "rituals": "what", "obstacles": "obstacle",
            "objectives": "objective", "segments": "segment", "review": "action", "pipeline": "opportunity",
-           "stages": "stage"}
+           "stages": "stage", "funnel": "month"}
 
 
 @st.composite
@@ -99,6 +99,7 @@ def plans(draw, lang: str) -> PlanData:
     return PlanData(
         company=draw(TEXT), team=draw(TEXT), period=draw(TEXT), vision=draw(_LONG | TEXT),
         year=draw(st.integers(2000, 2100)), owners=owners, categories=categories,
+        funnel_stage=draw(st.sampled_from(sorted(schema.FUNNEL_FACTORS))),
         mix={k: draw(TEXT) for k, _ in schema.MARKETING_MIX if draw(st.booleans())},
         swot={k: draw(TEXT) for k, _ in schema.SWOT if draw(st.booleans())},
         revenue=Revenue(annual_target=draw(st.none() | AMOUNT),
@@ -124,9 +125,14 @@ def held(plan: PlanData, template_id: str, lang: str) -> PlanData:
         out.objective_sheet = {}
     if not t.has("revenue"):
         out.revenue = Revenue()
+    if t.has("funnel"):  # one row per month, January first, whatever the rows were called
+        out.funnel = [{**({k: v for k, v in plan.funnel[m].items() if k != "month"} if m < len(plan.funnel) else {}),
+                       "month": schema.MONTHS[m](lang)} for m in range(12)]
+    else:
+        out.funnel_stage = "startup"
     if t.has("pipeline") and not plan.stages:  # the usual stages, written for the user to edit
         out.stages = [{"stage": label(lang), "probability": p} for label, p in schema.DEFAULT_STAGES]
-    for key in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline", "stages"):
+    for key in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline", "stages", "funnel"):
         if not t.has("pipeline" if key == "stages" else key):
             setattr(out, key, [])
             continue

@@ -16,6 +16,8 @@ from ..templates import Template, get_template
 MAX_ACTIONS = 1_000_000
 #: the Pipeline sheet: its stages table (rows 5–12) and monthly summary above the opportunities
 PIPELINE_TOP, STAGE_ROWS = 19, 8
+#: the funnel sheet: the business stage (row 4) and a hint above the monthly table
+FUNNEL_TOP = 6
 
 
 @dataclass
@@ -86,6 +88,9 @@ def _prepare(template: Template, options: GenerateOptions, data: PlanData | None
     d.actions = rows
     for i, row in enumerate(d.actions, 1):
         row.setdefault("no", i)
+    if template.has("funnel"):  # one row per month, January first; what was typed for each month kept
+        d.funnel = [{**(d.funnel[m] if m < len(d.funnel) else {}), "month": schema.MONTHS[m](options.lang)}
+                    for m in range(12)]
     if template.has("pipeline") and not d.stages:  # the usual stages, to edit on the sheet
         d.stages = [{"stage": label(options.lang), "probability": p} for label, p in schema.DEFAULT_STAGES]
     return d
@@ -111,6 +116,7 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     from .dashboard import write_dashboard
     from .sheets import (
         define_list_names,
+        write_funnel_stage,
         write_guide,
         write_lists,
         write_meta,
@@ -140,14 +146,15 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
     # Tables first: the other sheets point at them.
     # Tables grow by themselves when someone types below them: only the action table follows --actions.
     sizes = {"actions": options.actions, "tasks": max(30, min(options.actions, 500)), "kpis": 20, "rituals": 12,
-             "obstacles": 12, "pipeline": 40}
-    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline"):
+             "obstacles": 12, "pipeline": 40, "funnel": 12}
+    for kind in ("actions", "tasks", "kpis", "rituals", "obstacles", "pipeline", "funnel"):
         if kind not in sheets:
             continue
         ws, tdef = sheets[kind], schema.TABLE_BY_KEY[kind]
         columns = template.columns(kind)
         book.sheet_header(ws, tdef.title(lang))
-        top = PIPELINE_TOP if kind == "pipeline" else 3  # the stages and the monthly summary above it
+        # the pipeline's stages and monthly summary, the funnel's business stage: above the table
+        top = PIPELINE_TOP if kind == "pipeline" else FUNNEL_TOP if kind == "funnel" else 3
         place = write_table(book, ws, tdef, columns, top, 0, sizes[kind], data.rows(kind))
         if kind == "pipeline":
             stages = write_table(book, ws, schema.STAGES, schema.STAGES.columns, 4, 0,
@@ -155,6 +162,8 @@ def _write(tmp: Path, template: Template, options: GenerateOptions, data: PlanDa
                                  sheet_widths=tuple(c.width for c in columns))
             book.tables["stages"] = stages
             wb.define_name(schema.PIPELINE_STAGES, "=" + stages.range("stage"))
+        if kind == "funnel":
+            write_funnel_stage(book, ws)
         book.tables[kind] = place
         key_col = place.col("action") if place.has("action") else place.first_col
         ws.freeze_panes(place.header_row + 1, key_col + 1 if kind == "actions" else 1)

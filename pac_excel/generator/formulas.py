@@ -91,9 +91,31 @@ def pipeline_formulas(lang: str, keys: frozenset[str] = frozenset()) -> dict[str
     }
 
 
+#: the cell of the funnel sheet holding the law-of-numbers factor (3 or 2), from the business stage
+FUNNEL_FACTOR_CELL = "$F$4"
+
+
+def funnel_formulas(lang: str, keys: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Conversion rates between stages of the month; the volumes needed upstream of its signing
+    target by the law of numbers (× the factor at each stage)."""
+    r = Refs(schema.FUNNEL, lang)
+    f = FUNNEL_FACTOR_CELL
+
+    def rate(num: str, den: str) -> str:
+        return f'=IF({_both(r(num), r(den))},IF({r(den)}=0,"",{r(num)}/{r(den)}),"")'
+
+    def need(power: int) -> str:
+        return f'=IF(ISNUMBER({r("target")}),{r("target")}*{f}^{power},"")'
+
+    return {"rate_meetings": rate("meetings", "contacts"), "rate_proposals": rate("proposals", "meetings"),
+            "rate_signed": rate("signed", "proposals"), "need_proposals": need(1), "need_meetings": need(2),
+            "need_contacts": need(3)}
+
+
 FORMULAS: dict[str, Callable[[str, frozenset[str]], dict[str, str]]] = {"actions": actions_formulas,
                                                                         "kpis": kpis_formulas,
-                                                                        "pipeline": pipeline_formulas}
+                                                                        "pipeline": pipeline_formulas,
+                                                                        "funnel": funnel_formulas}
 
 
 def _as_date(v: Any) -> date | None:
@@ -103,9 +125,9 @@ def _as_date(v: Any) -> date | None:
 
 
 def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date,
-                  stages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                  stages: list[dict[str, Any]] | None = None, factor: int = 3) -> dict[str, Any]:
     """The values the computed cells of a filled row show (``""`` for a blank result);
-    ``stages``: the rows of the stages table, for the pipeline."""
+    ``stages``: the rows of the stages table, for the pipeline; ``factor``: the funnel's."""
     out: dict[str, Any] = {}
     if table_key == "actions":
         status = schema.STATUS.key_of(row["status"]) if row.get("status") else None
@@ -126,6 +148,13 @@ def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date,
         stale = compute.is_stale(_as_date(row.get("next_date")), probability, as_of)
         out = {"probability": probability, "weighted": compute.weighted(row.get("amount"), probability),
                "stale": None if stale is None else schema.YES_NO.label("yes" if stale else "no", lang)}
+    elif table_key == "funnel":
+        target = row.get("target")
+        out = {"rate_meetings": compute.attainment(row.get("contacts"), row.get("meetings")),
+               "rate_proposals": compute.attainment(row.get("meetings"), row.get("proposals")),
+               "rate_signed": compute.attainment(row.get("proposals"), row.get("signed")),
+               **{f"need_{k}": target * factor ** p if compute.is_number(target) else None
+                  for k, p in (("proposals", 1), ("meetings", 2), ("contacts", 3))}}
     elif table_key == "kpis":
         latest = compute.latest_value([row.get(k) for k in MONTH_KEYS])
         out = {"latest": latest, "attainment": compute.kpi_attainment(row.get("initial"), row.get("target"), latest)}

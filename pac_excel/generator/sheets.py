@@ -540,3 +540,21 @@ def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | 
     if revenue_cells:
         gap = f"{a1(first, c0 + 3)}:{a1(tr, c0 + 3)}"
         ws.conditional_format(gap, {"type": "cell", "criteria": "<", "value": 0, "format": book.dxf("red")})
+
+
+# ------------------------------------------------------------------------------------ funnel
+def write_funnel_stage(book: Book, ws: Any) -> None:
+    """Above the funnel: the business stage, chosen once for the workbook (Démarrage ×3,
+    Développement ×2), and the factor it sets, which the table's "needed" columns use."""
+    t, lang = book.t, book.lang
+    key = book.data.funnel_stage if book.data.funnel_stage in schema.FUNNEL_FACTORS else "startup"
+    growth = schema.BUSINESS_STAGE.label("growth", lang)
+    ws.merge_range(3, 0, 3, 1, schema.BUSINESS_STAGE.title(lang), book.fmt("label", text_wrap=False))
+    ws.merge_range(3, 2, 3, 3, schema.BUSINESS_STAGE.label(key, lang), book.fmt("input", Kind.CHOICE))
+    ws.data_validation(3, 2, 3, 2, {"validate": "list", "source": "=" + book.source_of("business_stage"),
+                                    "input_title": t("val.list.title"), "input_message": t("funnel.stage.msg"),
+                                    "error_title": t("val.list.title"), "error_message": t("val.list.err")})
+    ws.write_string(3, 4, t("funnel.factor"), book.fmt("label", text_wrap=False))
+    ws.write_formula(3, 5, f'=IF(C4="{growth}",2,3)', book.fmt("computed", Kind.INT),
+                     schema.FUNNEL_FACTORS[key])
+    ws.write_string(4, 0, t("funnel.hint"), book.fmt("note", text_wrap=False))

@@ -83,7 +83,8 @@ def write_table(
     for i in range(n_rows):
         r = top + 1 + i
         row = rows[i] if i < len(rows) else {}
-        cached = cached_values(tdef.key, row, lang, book.as_of, book.data.stages) if row and formulas else {}
+        cached = cached_values(tdef.key, row, lang, book.as_of, book.data.stages,
+                               schema.FUNNEL_FACTORS.get(book.data.funnel_stage, 3)) if row and formulas else {}
         tallest = 1
         for j, c in enumerate(columns):
             col = first_col + j
@@ -220,6 +221,10 @@ def _conditional_formats(book: Book, ws: Any, tdef: TableDef, place: TablePlace)
             _progress_bar(ws, first, last, place.col("progress"))
         if place.has("priority"):
             cf("priority", f'={ref("priority")}="{book.label("priority", "high")}"', "priority_high")
+    elif tdef.key == "funnel":
+        for done, needed in (("contacts", "need_contacts"), ("meetings", "need_meetings"),
+                             ("proposals", "need_proposals"), ("signed", "target")):
+            cf(done, f"=AND(ISNUMBER({ref(done)}),ISNUMBER({ref(needed)}),{ref(done)}<{ref(needed)})", "warn")
     elif tdef.key == "pipeline":
         cf("stale", f'={ref("stale")}="{yes}"', "late")
         cf("next_date", f'={ref("stale")}="{yes}"', "late")

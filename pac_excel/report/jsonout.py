@@ -26,5 +26,6 @@ def write_analysis(a: Analysis, out: IO[str], lang: str = "fr") -> None:
     out.write("\n  ],\n")
     out.write(f'  "kpis": {_dump([k.to_dict() for k in a.kpis])},\n')
     out.write(f'  "pipeline": {_dump(a.pipeline)},\n')
+    out.write(f'  "funnel": {_dump(a.funnel)},\n')
     out.write(f'  "problems": {_dump([p.to_dict(lang) for p in a.problems])}\n')
     out.write("}\n")

@@ -39,6 +39,13 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
                          [schema.PIPELINE.column("amount").label(lang), money(pl["amount"])],
                          [schema.PIPELINE.column("weighted").label(lang), money(pl["weighted"])],
                          [schema.PIPELINE.column("stale").label(lang), str(pl["stale"])]]))
+        if a.funnel and a.funnel["months"]:
+            fu, F = a.funnel, schema.FUNNEL
+            need = fu["needed"] or {}
+            out.append((t("rep.funnel"), [t("rep.figure"), t("rep.value"), t("rep.needed")],
+                        [[F.column(k).label(lang), _count(fu[k]), _count(need.get(k))]
+                         for k in ("contacts", "meetings", "proposals")] +
+                        [[F.column("signed").label(lang), _count(fu["signed"]), _count(fu["target"])]]))
         late = [[f"{x.sheet}!{x.row}", x.action, x.owner, x.end.strftime("%d/%m/%Y") if x.end else "", x.status]
                 for x in a.actions if x.late]
         out.append((t("rep.late"), [t("rep.where"), A("action"), A("owner"), A("end"), A("status")], late))
@@ -91,3 +98,7 @@ def _rich(a: Analysis, lang: str, out: IO[str], problems_only: bool, width: int 
             console.print(f"[bold blue]{title}[/]: {tx('rep.none', lang)}")
         else:
             console.print(table)
+
+
+def _count(v: float | None) -> str:
+    return "—" if v is None else f"{v:g}"
