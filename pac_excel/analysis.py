@@ -250,7 +250,8 @@ def _iso(d: date | None) -> str | None:
 
 # ------------------------------------------------------------------------------------ analysis
 def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2, stage: str = "startup", *,
-            lang: str = "fr", bounded: bool = True, tolerant: bool = False, both_ways: bool = False) -> Analysis:
+            lang: str = "fr", bounded: bool = True, tolerant: bool = False, both_ways: bool = False,
+            sheets: bool = True) -> Analysis:
     """Analyse a filled plan. Raises :class:`PlanReadError` when the file cannot be read as a plan.
 
     Statuses and categories recognised in either language (or as a synonym) are given as the
@@ -260,15 +261,16 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     python-calamine (see :mod:`pac_excel.read.workbook`).
 
     A variance analysis is asked for an action that is due (or done) and short of its target by
-    more than ``threshold``; ``both_ways=True`` asks it for an overshoot too."""
+    more than ``threshold``; ``both_ways=True`` asks it for an overshoot too. ``sheets=False``
+    leaves out the Pipeline and Prospection summaries (a consolidation does not use them)."""
     as_of = as_of or date.today()
     if bounded:
         from .read import bounded as _bounded
 
         if _bounded.available():
             return _bounded.run(analyze, path, as_of, threshold, stage, lang=lang, bounded=False, tolerant=tolerant,
-                                both_ways=both_ways)
-    checks = (threshold, stage, both_ways)
+                                both_ways=both_ways, sheets=sheets)
+    checks = (threshold, stage, both_ways, sheets)
     try:
         result = _analyze_file(path, as_of, checks, tolerant)
     except PlanReadError as err:
@@ -280,8 +282,9 @@ def analyze(path: str | Path, as_of: date | None = None, threshold: float = 0.2,
     return result
 
 
-#: the checks' settings: variance threshold, stage of the law of numbers, variance both ways
-Checks = tuple[float, str, bool]
+#: the checks' settings: variance threshold, stage of the law of numbers, variance both ways, and
+#: whether the Pipeline and Prospection sheets are summed up
+Checks = tuple[float, str, bool, bool]
 
 
 def _analyze_file(path: str | Path, as_of: date, checks: Checks, tolerant: bool) -> Analysis:
@@ -341,7 +344,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2, "startup", False)) -> Analysis:
+def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2, "startup", False, True)) -> Analysis:
     meta = wb.meta()
     prefer = [schema.sheet_name("actions", lang) for lang in schema.LANGS]
     table = find_table(wb, schema.ACTIONS, "action", prefer)
@@ -369,12 +372,12 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2,
     if own:
         _check_overwritten(table, actions, wb, problems)
         _check_categories(wb, table, actions, problems)
-    threshold, stage, both_ways = checks
+    threshold, stage, both_ways, sheets = checks
     _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems, both_ways)
     _check_totals(table, wb, problems)
     kpis = _read_kpis(wb, problems, own, table)
-    pipeline = _read_pipeline(wb, problems, table, as_of)
-    funnel = _read_funnel(wb, problems, table)
+    pipeline = _read_pipeline(wb, problems, table, as_of) if sheets else None
+    funnel = _read_funnel(wb, problems, table) if sheets else None
     _check_objectives(wb, problems, table)
     ignored = [(table.sheet.name, r + 1, why) for r, why in table.ignored]
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]

@@ -308,7 +308,7 @@ def _read_one(path: Path, as_of: date, timeout: int = TIMEOUT_S, tolerant: bool 
     if alarm:
         signal.alarm(timeout)
     try:
-        return "ok", analyze(path, as_of=as_of, lang=lang, bounded=False, tolerant=tolerant)
+        return "ok", analyze(path, as_of=as_of, lang=lang, bounded=False, tolerant=tolerant, sheets=False)
     except _Timeout:
         return read_failure("read.timeout", path=path, seconds=timeout)
     except Exception as exc:
