@@ -767,8 +767,9 @@ def _read_pipeline(wb: Workbook, problems: list[Problem], actions: FoundTable, a
     """The opportunities of a Pipeline sheet, figured as the workbook does: probability from the
     stages table unless forced, weighted amount, stale deals, weighted amount by close month."""
     prefer = [schema.sheet_name("pipeline", lang) for lang in schema.LANGS]
-    table = find_table(wb, schema.PIPELINE, "opportunity", prefer, min_columns=3, exclude=actions)
-    if table is None or table.sheet.name not in prefer or "amount" not in table.columns:
+    table = find_table(wb, schema.PIPELINE, "opportunity", prefer, min_columns=3, exclude=actions,
+                       only_preferred=True)  # other sheets are not read for it
+    if table is None or "amount" not in table.columns:
         return None
     problems.extend(p for p in table.problems if p.code != "unknown_column")
     stages_table = find_table(wb, schema.STAGES, "stage", [table.sheet.name], min_columns=2, exclude=actions,
@@ -819,8 +820,8 @@ def _read_funnel(wb: Workbook, problems: list[Problem], actions: FoundTable) -> 
     stages, and the volumes the signing target needs upstream with the sheet's factor (×3 when
     starting out, ×2 when developing)."""
     prefer = [schema.sheet_name("funnel", lang) for lang in schema.LANGS]
-    table = find_table(wb, schema.FUNNEL, "month", prefer, min_columns=3, exclude=actions)
-    if table is None or table.sheet.name not in prefer:
+    table = find_table(wb, schema.FUNNEL, "month", prefer, min_columns=3, exclude=actions, only_preferred=True)
+    if table is None:
         return None
     problems.extend(p for p in table.problems if p.code != "unknown_column")
     stage_cell = table.sheet.value(3, 2) if table.header_row > 3 else ""
