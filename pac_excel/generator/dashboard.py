@@ -84,7 +84,7 @@ def write_dashboard(book: Book, ws: Any, revenue_cells: dict[str, Any] | None) -
         weighted = [cached_values("pipeline", row, lang, book.as_of, book.data.stages).get("weighted")
                     for row in book.data.pipeline]
         tiles.append(("kpi.pipeline_weighted", f'=SUM({P.table_name}[{P.column("weighted").label(lang)}])', Kind.MONEY,
-                      _sum([{"w": w} for w in weighted], "w")))
+                      sum(w for w in weighted if is_number(w))))
     if revenue_cells:
         rs = quote_sheet(book.sheet_name("revenue"))
         ann_row, ann_col = revenue_cells['annual']

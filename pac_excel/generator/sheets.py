@@ -331,7 +331,7 @@ def write_revenue(book: Book, ws: Any) -> dict[str, Any]:
     ws.freeze_panes(h + 1, 1)
     book.print_setup(ws, h, len(cols) - 1, qh + 4)
     book.protect(ws, inputs=True)
-    return {"annual": (3, 3), "first": first, "last": last, "total_row": tr}
+    return {"annual": (3, 3), "year": (4, 3), "first": first, "last": last, "total_row": tr}
 
 
 # ------------------------------------------------------------------------------------ planning
@@ -488,7 +488,8 @@ def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | 
     for i, text in enumerate(heads):
         ws.write_string(h, c0 + i, text, book.fmt("header_c" if i else "header"))
     rs = quote_sheet(book.sheet_name("revenue")) if revenue_cells else ""
-    year = f"{rs}!{a1(4, 3, True)}" if revenue_cells else str(book.year)  # the year typed on Objectifs CA
+    yr, yc = revenue_cells["year"] if revenue_cells else (0, 0)
+    year = f"{rs}!{a1(yr, yc, True)}" if revenue_cells else str(book.year)  # the year typed on Objectifs CA
     weighted_col, close_col = f"{tn}[{P.column('weighted').label(lang)}]", f"{tn}[{P.column('close').label(lang)}]"
     # cached values: the weighted amounts of the pre-filled opportunities, by month of the plan's year
     by_month: list[float] = [0.0] * 12
