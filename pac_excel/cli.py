@@ -349,9 +349,9 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, both_ways: bool, 
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Nouveau classeur à écrire (.xlsx) ; FILE n'est jamais modifié.")
-@click.option("--actions", "room", type=int, default=20, show_default=True,
+@click.option("--actions", "room", type=click.IntRange(0, 1_000_000), default=20, show_default=True,
               help="Lignes d'actions vides ajoutées après les actions du plan / empty action rows to add.")
-@click.option("--lang", default=None, metavar="fr|en",
+@click.option("--lang", default=None, type=click.Choice(["fr", "en"]),
               help="Langue du nouveau classeur (défaut : celle du plan) / language of the new workbook.")
 @click.option("--template", "-t", default=None,
               help="Modèle du nouveau classeur (défaut : celui du plan ; pac pour un classeur fait main).")

@@ -292,7 +292,9 @@ def test_a_french_run_says_no_english_word(tmp_path):
              ["analyze", str(SAMPLE), "--threshold", "-1"], ["analyze", str(SAMPLE), "--threshold", "x"],
              ["analyze", str(SAMPLE), "--lang", "de"], ["new", "a.xlsx", "--actions", "abc"],
              ["consolidate", str(tmp_path / "nope"), "-o", str(tmp_path / "o.xlsx")],
-             ["analyze", str(SAMPLE), "--bogus"], ["history", "diff", "--team"], ["export"]]
+             ["analyze", str(SAMPLE), "--bogus"], ["history", "diff", "--team"], ["export"],
+             ["refresh", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--lang", "de"],
+             ["refresh", str(SAMPLE), "-o", str(tmp_path / "r.xlsx"), "--actions", "-3"]]
     r = subprocess.run([sys.executable, "-c", _RUNS, json.dumps(runs)], capture_output=True, text=True,
                        cwd=tmp_path, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -315,6 +317,22 @@ def test_english_when_asked_and_the_catalogue_is_in_step():
     assert r.exit_code == 2 and "Usage:" in r.output and "Invalid value" in r.output
     fr = CliRunner().invoke(main, ["analyze", str(SAMPLE), "--threshold", "x"])
     assert "Utilisation :" in fr.output and "Valeur invalide" in fr.output
+
+
+def test_every_lang_option_is_a_choice_of_the_two_languages():
+    import click
+
+    found = []
+
+    def walk(cmd, path):
+        found.extend((path, p.type) for p in cmd.params if isinstance(p, click.Option) and "--lang" in p.opts)
+        if isinstance(cmd, click.Group):
+            for name, c in cmd.commands.items():
+                walk(c, f"{path} {name}")
+
+    walk(main, "pac-excel")
+    assert len(found) >= 15
+    assert [path for path, t in found if not (isinstance(t, click.Choice) and set(t.choices) == {"fr", "en"})] == []
 
 
 def test_every_option_has_help():
