@@ -243,6 +243,55 @@ def s5_consolidate(cfg: dict[str, int], tmp: Path) -> list[Row]:
     return out
 
 
+#: the nine columns of the classic printed trame (seed 004), as teams type them
+TRAME_HEADER = ["ACTIONS", "PHASES, ÉTAPES", "QUI ?", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF",
+                "RÉSULTAT OBTENU", "ANALYSE ÉCARTS"]
+ANALYST_TRAME = ("import sys, glob, pandas as pd\n"
+                 "files = sorted(glob.glob(sys.argv[1] + '/*.xlsx'))\n"
+                 "pd.concat(pd.read_excel(f, header=2, engine=sys.argv[2]) for f in files).to_excel(sys.argv[3])\n")
+
+
+def foreign_trame(path: Path, n: int, seed: int) -> Path:
+    """A team's home-made trame: one sheet, a title and a blank row above the nine columns of
+    seed 004, written by xlsxwriter (not by pac-excel)."""
+    if path.exists():
+        return path
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Plan d'action")
+    dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write(0, 0, f"Plan d'action commercial — équipe {seed}")
+    ws.write_row(2, 0, TRAME_HEADER)
+    for r, a in enumerate(action_rows(n, seed), 3):
+        ws.write_row(r, 0, [a["action"], a["steps"], a["owner"], a["budget_planned"]])
+        ws.write_datetime(r, 4, a["start"], dfmt)
+        ws.write_datetime(r, 5, a["end"], dfmt)
+        ws.write_row(r, 6, [a["target"], a["result"], "" if a["result"] >= a["target"] * 0.8 else "Salon décalé"])
+    wb.close()
+    return path
+
+
+def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    """The files teams more often send: one-sheet home-made trames (issue 17's scenario)."""
+    k, n, runs = cfg["teams"], cfg["team_rows"], max(1, cfg["runs"] // 2 + 1)
+    folder = CACHE / f"trames_{k}x{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(k):
+        foreign_trame(folder / f"trame{i:03d}.xlsx", n, seed=i)
+    script = tmp / "analyst_trame.py"
+    script.write_text(ANALYST_TRAME, encoding="utf-8")
+    ours, rss = median_proc(pac_excel() + ["consolidate", str(folder), "-o", str(tmp / "ours9.xlsx"), "--force"],
+                            runs)
+    out: list[Row] = [("9 consolidate trames", f"pac-excel consolidate, {k} home-made trames × {n} actions",
+                       f"{ours:.2f} s, {rss:.0f} MiB", "", None)]
+    for engine, factor in (("openpyxl", 5.0), ("calamine", 2.5)):
+        t, _ = median_proc([sys.executable, str(script), str(folder), engine, str(tmp / f"{engine}9.xlsx")], runs)
+        out.append(("9 consolidate trames", f"analyst's script, pandas + {engine}", f"{t:.2f} s ({t / ours:.1f}× ours)",
+                    f"ours ≥ {factor:g}× faster (issue 17)", t >= factor * ours))
+    return out
+
+
 def s6_generate_big(cfg: dict[str, int], tmp: Path) -> list[Row]:
     n = cfg["generate"]
     t, rss = median_proc(pac_excel() + ["new", str(tmp / "big.xlsx"), "--actions", str(n), "--force"], 1)
@@ -404,7 +453,7 @@ def render(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run (used by the tests)")
-    ap.add_argument("--only", default="1,2,3,4,5,6,7,8", help="scenarios to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="scenarios to run, e.g. 1,3")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     global CACHE
@@ -420,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         for num, fn in ((1, lambda: s1_startup(cfg)), (2, lambda: s2_new(cfg, tmp)), (3, lambda: s3_analyze_plan(cfg)),
                         (4, lambda: s4_analyze_big(cfg)), (5, lambda: s5_consolidate(cfg, tmp)),
                         (6, lambda: s6_generate_big(cfg, tmp)), (7, lambda: s7_history(cfg, tmp)),
-                        (8, lambda: s8_web(cfg, tmp))):
+                        (8, lambda: s8_web(cfg, tmp)), (9, lambda: s9_consolidate_trames(cfg, tmp))):
             if num in only:
                 rows += fn()
                 print(f"scenario {num} done", file=sys.stderr, flush=True)

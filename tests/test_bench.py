@@ -17,5 +17,5 @@ def test_bench_runs_every_scenario_at_tiny_sizes():
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith("Machine: ") and "cores" in r.stdout
     scenarios = set(re.findall(r"^\| (\d) ", r.stdout, re.M))
-    assert scenarios == {"1", "2", "3", "4", "5", "6", "7", "8"}
+    assert scenarios == {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
     assert re.search(r"\d+ goals met, \d+ missed", r.stdout)
