@@ -845,7 +845,7 @@ def _read_funnel(wb: Workbook, problems: list[Problem], actions: FoundTable) -> 
         "factor": factor,
         "months": months,
         **{k: total[k] for k in (*_FUNNEL_STEPS, "target")},
-        "rates": {f"{a}_to_{b}": compute.attainment(total[a], total[b])
+        "rates": {f"{a}_to_{b}": compute.ratio(total[b], total[a])
                   for a, b in itertools.pairwise(_FUNNEL_STEPS)},
         "needed": None if target is None else {"proposals": target * factor, "meetings": target * factor ** 2,
                                                "contacts": target * factor ** 3},

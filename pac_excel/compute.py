@@ -26,8 +26,16 @@ def variance(target: Number | None, result: Number | None) -> Number | None:
     return None
 
 
+def ratio(numerator: Number | None, denominator: Number | None) -> float | None:
+    """numerator / denominator; undefined (None) for a missing value or a zero denominator."""
+    if is_number(numerator) and is_number(denominator) and denominator != 0:
+        return numerator / denominator
+    return None
+
+
 def attainment(target: Number | None, result: Number | None) -> float | None:
-    """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective."""
+    """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective (ratio's
+    body, inlined: it runs once per action over whole columns)."""
     if is_number(target) and is_number(result) and target != 0:
         return result / target
     return None

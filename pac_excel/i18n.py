@@ -561,3 +561,13 @@ def figure_label(name: str, lang: str) -> str:
     key = name.removeprefix("kpi.")
     text = TX.get(f"kpi.{key}")
     return text(lang) if text is not None else column_label(key, lang)
+
+
+def pipeline_summary_heads(lang: str, revenue: bool = True) -> list[str]:
+    """The headers of the Pipeline sheet's monthly summary (the revenue target, gap and coverage
+    only when the workbook has an Objectifs CA sheet): written by the generator, recognised by
+    the reader as ours."""
+    heads = [tx("pipeline.month", lang), schema.PIPELINE.column("weighted").label(lang)]
+    if revenue:
+        heads += [schema.REVENUE_COLUMNS[3].label(lang), tx("pipeline.gap", lang), tx("pipeline.coverage", lang)]
+    return heads

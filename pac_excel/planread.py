@@ -21,7 +21,7 @@ from typing import Any
 
 from . import schema
 from .errors import PlanReadError
-from .i18n import tx
+from .i18n import pipeline_summary_heads, tx
 from .plandata import PlanData, Revenue, Row
 from .read.tables import FoundTable, find_table
 from .read.values import as_text, parse_date, parse_number
@@ -162,10 +162,7 @@ def _unknown_columns(found: FoundTable, out: PlanRead) -> None:
 
 def _pipeline_summary_heads() -> frozenset[str]:
     """The headers of the Pipeline sheet's monthly summary, in both languages, folded."""
-    texts = [tx(k, lang) for k in ("pipeline.month", "pipeline.gap", "pipeline.coverage") for lang in schema.LANGS]
-    texts += [c.label(lang) for c in (schema.PIPELINE.column("weighted"), schema.REVENUE_COLUMNS[3])
-              for lang in schema.LANGS]
-    return frozenset(normalize_label(t) for t in texts)
+    return frozenset(normalize_label(h) for lang in schema.LANGS for h in pipeline_summary_heads(lang))
 
 
 def _other_sheets(wb: Workbook, used: set[str], out: PlanRead) -> None:

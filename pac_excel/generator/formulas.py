@@ -150,9 +150,9 @@ def cached_values(table_key: str, row: dict[str, Any], lang: str, as_of: date,
                "stale": None if stale is None else schema.YES_NO.label("yes" if stale else "no", lang)}
     elif table_key == "funnel":
         target = row.get("target")
-        out = {"rate_meetings": compute.attainment(row.get("contacts"), row.get("meetings")),
-               "rate_proposals": compute.attainment(row.get("meetings"), row.get("proposals")),
-               "rate_signed": compute.attainment(row.get("proposals"), row.get("signed")),
+        out = {"rate_meetings": compute.ratio(row.get("meetings"), row.get("contacts")),
+               "rate_proposals": compute.ratio(row.get("proposals"), row.get("meetings")),
+               "rate_signed": compute.ratio(row.get("signed"), row.get("proposals")),
                **{f"need_{k}": target * factor ** p if compute.is_number(target) else None
                   for k, p in (("proposals", 1), ("meetings", 2), ("contacts", 3))}}
     elif table_key == "kpis":

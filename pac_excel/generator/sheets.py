@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import __version__, compute, schema
 from ..a1 import a1, col_letter
+from ..i18n import pipeline_summary_heads
 from ..schema import MONTHS, MONTHS_SHORT, Kind
 from .book import Book, excel_serial, quote_sheet
 from .formulas import cached_values
@@ -481,9 +482,7 @@ def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | 
     tn = P.table_name
     ws.write_string(3, 0, t("pipeline.stages"), book.fmt("label", text_wrap=False))
     ws.write_string(3, 3, t("pipeline.by_month"), book.fmt("label", text_wrap=False))
-    heads = [t("pipeline.month"), P.column("weighted").label(lang)]
-    if revenue_cells:
-        heads += [schema.REVENUE_COLUMNS[3].label(lang), t("pipeline.gap"), t("pipeline.coverage")]
+    heads = pipeline_summary_heads(lang, revenue=bool(revenue_cells))
     h, c0 = 4, 3
     for i, text in enumerate(heads):
         ws.write_string(h, c0 + i, text, book.fmt("header_c" if i else "header"))
@@ -517,7 +516,7 @@ def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | 
                          "" if cached_t is None else cached_t)
         ws.write_formula(r, c0 + 3, f'=IF(ISNUMBER({tg}),{w}-{tg},"")', book.fmt("computed", Kind.MONEY),
                          "" if cached_t is None else by_month[m] - cached_t)
-        coverage = compute.attainment(cached_t, by_month[m])
+        coverage = compute.ratio(by_month[m], cached_t)
         ws.write_formula(r, c0 + 4, f'=IF(AND(ISNUMBER({tg}),{tg}<>0),{w}/{tg},"")',
                          book.fmt("computed", Kind.PERCENT), "" if coverage is None else coverage)
     tr = first + 12
@@ -526,7 +525,7 @@ def write_pipeline_summary(book: Book, ws: Any, revenue_cells: dict[str, Any] | 
     total_target = sum(known) if known else None
     total_w = sum(by_month)
     cached_totals = {1: total_w, 2: total_target, 3: None if total_target is None else total_w - total_target,
-                     4: compute.attainment(total_target, total_w)}
+                     4: compute.ratio(total_w, total_target)}
     for i in range(1, len(heads)):
         col = c0 + i
         rng = f"{a1(first, col)}:{a1(tr - 1, col)}"
