@@ -19,6 +19,8 @@ from typing import Any
 from . import schema
 
 GROUP_AMOUNTS = ("budget_planned", "budget_actual")
+#: the figures of a total that count actions; every other one is an amount
+COUNTS = ("actions", "late", "done")
 
 
 def amounts() -> tuple[str, ...]:
@@ -77,7 +79,7 @@ def combine(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in total_keys():
         values = [p[key] for p in parts if p.get(key) is not None]
-        if key in ("actions", "late", "done"):
+        if key in COUNTS:
             out[key] = sum(values)
         else:
             out[key] = cents(math.fsum(values)) if values else None

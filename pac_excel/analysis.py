@@ -122,6 +122,9 @@ class Analysis:
     pipeline: dict[str, Any] | None = None
     #: the prospecting funnel summed over the months filled (law of numbers), if any
     funnel: dict[str, Any] | None = None
+    #: the ISO 4217 code of the plan's amounts: the workbook's own setting (pac-excel), else the
+    #: currency its money headers name ("Budget (CHF)"); None when nothing says — never guessed
+    currency: str | None = None
 
     # ---------------------------------------------------------------- figures (aggregate.py)
     def totals(self) -> dict[str, Any]:
@@ -165,6 +168,7 @@ class Analysis:
             "source": self.source,
             "template": self.template,
             "as_of": _iso(self.as_of),
+            "currency": self.currency,
             "totals": self.totals(),
             "by_owner": self.group("owner"),
             "by_category": self.group("category"),
@@ -373,8 +377,9 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2,
         _check_overwritten(table, actions, wb, problems)
         _check_categories(wb, table, actions, problems)
     threshold, stage, both_ways, sheets = checks
-    _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems, both_ways)
-    _check_totals(table, wb, problems)
+    currency = _currency(meta, table, problems)
+    _check_actions(table, actions, columns, as_of, threshold, STAGES.get(stage, 3), problems, both_ways, currency)
+    _check_totals(table, wb, problems, currency)
     kpis = _read_kpis(wb, problems, own, table)
     pipeline = _read_pipeline(wb, problems, table, as_of) if sheets else None
     funnel = _read_funnel(wb, problems, table) if sheets else None
@@ -383,7 +388,39 @@ def _analyze(wb: Workbook, path: str | Path, as_of: date, checks: Checks = (0.2,
     ignored += [(table.sheet.name, t.index + 1, "total") for t in table.totals]
     template = {"id": meta["template"], "version": meta.get("version", "")} if meta else None
     return Analysis(str(path), template, as_of, actions, kpis, problems, columns, _team_field(wb), table.header_row + 1,
-                    sorted(ignored), meta.get("lang") if meta else None, pipeline, funnel)
+                    sorted(ignored), meta.get("lang") if meta else None, pipeline, funnel, currency)
+
+
+def header_currencies(table: FoundTable) -> dict[str, int]:
+    """The currencies the money headers of a table name ("Budget (CHF)"), each with the first
+    column naming it, left to right."""
+    header = table.sheet.rows[table.header_row]
+    named: dict[str, int] = {}
+    for key, c in sorted(table.columns.items(), key=lambda kv: kv[1]):
+        col = table.tdef.column(key)
+        if col.kind is schema.Kind.MONEY and c < len(header) and isinstance(header[c], str):
+            code = schema.currency_of_header(header[c])
+            if code:
+                named.setdefault(code, c)
+    return named
+
+
+def _currency(meta: dict[str, str] | None, table: FoundTable, problems: list[Problem]) -> str | None:
+    """The plan's currency: a pac-excel workbook's setting (those made before the setting were in
+    euros), else the one its money headers name; two headers naming two currencies is a problem."""
+    if meta is not None:
+        code = meta.get("currency") or schema.DEFAULT_CURRENCY
+        if code in schema.CURRENCIES:
+            return code
+        problems.append(Problem("currency_unknown", None, None, {"value": code}))
+        return None
+    named = header_currencies(table)
+    if len(named) > 1:
+        (first, c1), (other, c2) = sorted(named.items(), key=lambda kv: kv[1])[:2]
+        problems.append(Problem("currency_mix", table.sheet.name, a1(table.header_row, c2),
+                                {"value": other, "expected": f"{first} ({a1(table.header_row, c1)})"}))
+        return None
+    return next(iter(named), None)
 
 
 def listed_categories(wb: Workbook) -> dict[str, str] | None:
@@ -651,7 +688,8 @@ def _check_overwritten(table: FoundTable, actions: list[ActionRecord], wb: Workb
 
 
 def _check_actions(table: FoundTable, actions: list[ActionRecord], columns: set[str], as_of: date, threshold: float,
-                   factor: int, problems: list[Problem], both_ways: bool = False) -> None:
+                   factor: int, problems: list[Problem], both_ways: bool = False,
+                   currency: str | None = None) -> None:
     sheet = table.sheet.name
     has_owner, has_objective = "owner" in columns, "objective" in columns
     has_result, has_analysis = "result" in columns, "variance_analysis" in columns
@@ -662,7 +700,7 @@ def _check_actions(table: FoundTable, actions: list[ActionRecord], columns: set[
                                     {"value": end.strftime("%d/%m/%Y"), "expected": start.strftime("%d/%m/%Y")}))
         if has_owner and not a.owner and (a.budget_planned or a.budget_actual):
             problems.append(Problem("budget_without_owner", sheet, table.cell(r, "owner"),
-                                    {"value": money(a.budget_planned or a.budget_actual)}))
+                                    {"value": money(a.budget_planned or a.budget_actual, currency)}))
         if has_objective and not a.objective and a.action and (  # planned: a title alone is not yet an action
                 a.owner or a.budget_planned or a.budget_actual or start or end or a.target is not None):
             problems.append(Problem("no_objective_link", sheet, table.cell(r, "objective")))
@@ -710,7 +748,7 @@ def _check_law_of_numbers(table: FoundTable, a: ActionRecord, factor: int, probl
                                  "column": f"{factor * a.target:g}"}))
 
 
-def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> None:
+def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem], currency: str | None = None) -> None:
     """A TOTAL row is never an action; where it states amounts, they must equal the true sum."""
     for t in table.totals:
         for key in aggregate.amounts():
@@ -726,7 +764,7 @@ def _check_totals(table: FoundTable, wb: Workbook, problems: list[Problem]) -> N
             if not any(abs(stated - s) < 0.005 for s in sums):
                 expected = sums[0] if is_subtotal_label(t.label) else sums[1]
                 problems.append(Problem("total_mismatch", table.sheet.name, table.cell(t.index, key),
-                                        {"value": money(stated), "expected": money(expected),
+                                        {"value": money(stated, currency), "expected": money(expected, currency),
                                          "column": table.tdef.column(key).label("fr")}))
 
 

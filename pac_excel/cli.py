@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .schema import CURRENCIES
 
 DB_OPTION_SERVE = click.option("--db", metavar="URL", default=None,
                                help="Base de l'historique (URL SQLAlchemy) ; défaut : PAC_EXCEL_DB, sinon "
@@ -110,6 +111,9 @@ def main() -> None:
     Des classeurs PAC prêts à remplir, qui calculent seuls dans Excel et LibreOffice ; leur
     analyse, leur consolidation, l'historique des revues et l'application web des campagnes.
     """
+CURRENCY_OPTION = click.option("--currency", type=click.Choice(list(CURRENCIES), case_sensitive=False), default=None,
+                               help="Devise des montants (code ISO 4217 ; défaut : EUR, ou celle du plan) / currency "
+                                    "of the amounts.")
 
 
 @main.command("new")
@@ -120,12 +124,13 @@ def main() -> None:
 @click.option("--company", help="Nom de l'entreprise / company name.")
 @click.option("--team", help="Équipe ou agence / team or branch.")
 @click.option("--year", type=int, help="Année du plan (défaut : année en cours) / plan year.")
+@CURRENCY_OPTION
 @click.option("--actions", "n_actions", type=int, default=50, show_default=True,
               help="Lignes d'actions prêtes à remplir / empty action rows.")
 @click.option("--protect", is_flag=True, help="Protège aussi les feuilles de saisie (sans mot de passe).")
 @click.option("--force", is_flag=True, help="Remplace OUT s'il existe / replace OUT if it exists.")
 def new(out: Path, template: str, lang: str, company: str | None, team: str | None, year: int | None,
-        n_actions: int, protect: bool, force: bool) -> None:
+        currency: str | None, n_actions: int, protect: bool, force: bool) -> None:
     """Crée un nouveau classeur PAC prêt à remplir dans OUT (.xlsx)."""
     from .errors import PacError
     from .generator import GenerateOptions, generate
@@ -133,7 +138,8 @@ def new(out: Path, template: str, lang: str, company: str | None, team: str | No
 
     lang = msg_lang = lang or "fr"
     options = GenerateOptions(template=template, lang=lang, company=company, team=team, year=year,
-                              actions=n_actions, protect=protect, force=force)
+                              currency=currency and currency.upper(), actions=n_actions, protect=protect,
+                              force=force)
     try:
         path = generate(out, options)
         from .templates import get_template
@@ -355,11 +361,12 @@ def check_cmd(file: Path, as_of: str | None, threshold: float, both_ways: bool, 
               help="Langue du nouveau classeur (défaut : celle du plan) / language of the new workbook.")
 @click.option("--template", "-t", default=None,
               help="Modèle du nouveau classeur (défaut : celui du plan ; pac pour un classeur fait main).")
+@CURRENCY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Sortie : texte ou JSON (contrat stable).")
 @click.option("--force", is_flag=True, help="Remplace OUTPUT s'il existe / replace OUTPUT if it exists.")
-def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template: str | None, fmt: str,
-                force: bool) -> None:
+def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template: str | None, currency: str | None,
+                fmt: str, force: bool) -> None:
     """Reconstruit un plan rempli dans la version actuelle de son modèle : lignes saisies sous le
     tableau reprises, formules rétablies, place pour de nouvelles actions."""
     from .errors import PacError
@@ -368,7 +375,8 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
 
     msg_lang = lang if lang in ("fr", "en") else "fr"
     try:
-        done = refresh(file, output, room=room, lang=lang, template=template, force=force)
+        done = refresh(file, output, room=room, lang=lang, template=template, force=force,
+                       currency=currency and currency.upper())
     except PacError as err:
         if fmt == "json":
             _json_error(err, msg_lang)
@@ -488,7 +496,8 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
         from .i18n import money
 
         tot = result.totals()
-        budget = money(tot["budget_planned"])
+        budget = money(tot["budget_planned"], result.currency) if not result.mixed else " + ".join(
+            money(t["budget_planned"], code) for code, t in result.totals_by_currency().items())
         click.echo(tx("cons.done", lang).format(ok=len(result.ok), rejected=rejected,
                                                 skipped=len(result.files) - len(result.ok) - rejected,
                                                 actions=tot["actions"], budget=budget, out=output,
@@ -498,6 +507,9 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
                 click.echo(f"  {tx('cons.st.' + f.status, lang)}: {f.path} — {f.reason_text(lang)}")
         for p in clashes:
             click.echo(f"  {p.message(lang)} ({p.file})")
+        for p in result.problems:
+            if p.code == "currencies_differ":
+                click.echo(f"  {p.message(lang)}")
     sys.exit(1 if rejected or (clashes and not allow_duplicate_teams) else 0)
 
 

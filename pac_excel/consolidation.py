@@ -109,20 +109,55 @@ class Consolidation:
         """The action columns of any consolidated plan: an amount no plan has stays null."""
         return set().union(*(f.analysis.columns for f in self.ok))  # type: ignore[union-attr]
 
+    def currencies(self) -> list[str]:
+        """The currencies the consolidated plans name, in order of first appearance; a plan whose
+        currency is unknown (a home-made file naming none) is taken to share the others'."""
+        return list(dict.fromkeys(f.analysis.currency for f in self.ok  # type: ignore[union-attr]
+                                  if f.analysis.currency))  # type: ignore[union-attr]
+
+    @property
+    def currency(self) -> str | None:
+        """The one currency of the consolidation; None when no plan names one, or plans name several."""
+        cur = self.currencies()
+        return cur[0] if len(cur) == 1 else None
+
+    @property
+    def mixed(self) -> bool:
+        """Plans in several currencies: their amounts are never added up together."""
+        return len(self.currencies()) > 1
+
     def totals(self) -> dict[str, Any]:
-        """The sum of the files' totals (aggregate.combine)."""
-        return aggregate.combine([f.analysis.totals() for f in self.ok])  # type: ignore[union-attr]
+        """The sum of the files' totals (aggregate.combine); amounts unknown (None) when the plans
+        are in several currencies — see :meth:`totals_by_currency`."""
+        out = aggregate.combine([f.analysis.totals() for f in self.ok])  # type: ignore[union-attr]
+        if self.mixed:
+            out.update({k: None for k in aggregate.total_keys() if k not in aggregate.COUNTS})
+        return out
+
+    def totals_by_currency(self) -> dict[str, dict[str, Any]]:
+        """The totals of the plans of each currency named (plans naming none counted with the
+        first one named)."""
+        cur = self.currencies()
+        parts: dict[str, list[dict[str, Any]]] = {c: [] for c in cur}
+        for f in self.ok:
+            code = f.analysis.currency or (cur[0] if cur else None)  # type: ignore[union-attr]
+            if code:
+                parts[code].append(f.analysis.totals())  # type: ignore[union-attr]
+        return {c: aggregate.combine(p) for c, p in parts.items()}
 
     def by_team(self) -> dict[str, dict[str, Any]]:
         out = {}
         for f in self.ok:
             t = f.analysis.totals()  # type: ignore[union-attr]
             out[f.team] = {"actions": t["actions"], "budget_planned": t["budget_planned"],
-                           "budget_actual": t["budget_actual"], "late": t["late"]}
+                           "budget_actual": t["budget_actual"], "late": t["late"],
+                           "currency": f.analysis.currency}  # type: ignore[union-attr]
         return out
 
     def group(self, key: str) -> dict[str, dict[str, Any]]:
-        return aggregate.group((a for _, a in self.actions()), self.columns(), key)
+        """Actions grouped by one field; their amounts unknown when the plans are in several currencies."""
+        columns = self.columns() - set(aggregate.amounts()) if self.mixed else self.columns()
+        return aggregate.group((a for _, a in self.actions()), columns, key)
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         problems = []
@@ -130,7 +165,8 @@ class Consolidation:
             d = p.to_dict(lang)
             problems.append({"severity": d["severity"], "code": d["code"], "file": p.file, "sheet": d["sheet"],
                              "cell": d["cell"], "message": d["message"]})
-        return {"files": [f.to_dict(lang) for f in self.files], "totals": self.totals(), "by_team": self.by_team(),
+        return {"files": [f.to_dict(lang) for f in self.files], "currency": self.currency, "totals": self.totals(),
+                "totals_by_currency": self.totals_by_currency(), "by_team": self.by_team(),
                 "by_category": self.group("category"), "by_owner": self.group("owner"), "problems": problems}
 
 
@@ -226,6 +262,8 @@ def consolidate(inputs: list[Path], as_of: date | None = None, recursive: bool =
                 on_entry(e)
     finally:
         outcome_of.close()
+    if result.mixed:
+        result.problems.append(Problem("currencies_differ", None, None, {"value": ", ".join(result.currencies())}))
     return result
 
 

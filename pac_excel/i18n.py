@@ -24,6 +24,8 @@ TX: dict[str, T] = {
     "err.not_xlsx": T("{path} : le fichier de sortie doit avoir l’extension .xlsx.",
                       "{path}: the output file must end in .xlsx."),
     "err.lang": T("langue inconnue « {lang} » (fr ou en).", "unknown language “{lang}” (fr or en)."),
+    "err.currency": T("devise inconnue « {currency} » ; devises connues : {known}.",
+                      "unknown currency “{currency}”; known: {known}."),
     "err.year": T("année {year} hors limites (2000 à 2100).", "year {year} is out of range (2000 to 2100)."),
     "err.actions": T("--actions doit être compris entre 1 et {max}.", "--actions must be between 1 and {max}."),
     "err.template_unknown": T("modèle inconnu « {name} » ; modèles disponibles : {known}.",
@@ -183,6 +185,9 @@ TX: dict[str, T] = {
                           "action “{action}” had no number: it gets {no}."),
     "refresh.relabelled": T("{n} valeur(s) de la colonne « {column} » écrite(s) comme dans la liste déroulante.",
                             "{n} value(s) of column “{column}” written as in the dropdown list."),
+    "refresh.currency_set": T("devise {value} remplacée par {expected} : les montants sont repris tels quels, "
+                              "sans conversion.", "currency {value} replaced by {expected}: the amounts are carried "
+                              "as they are, not converted."),
     "refresh.listed": T("ajouté(s) à la liste « {list} » : {values}.", "added to the list “{list}”: {values}."),
     "refresh.list_full": T("la liste « {list} » est pleine : {values} n’y figure(nt) pas (valeurs gardées dans le plan).",
                            "the list “{list}” is full: {values} not added (the values stay in the plan)."),
@@ -317,6 +322,7 @@ TX: dict[str, T] = {
     "cons.title": T("Consolidation des plans d’action", "Consolidated action plans"),
     "cons.files_line": T("{ok} fichier(s) consolidé(s), {rejected} rejeté(s), {skipped} ignoré(s)",
                          "{ok} file(s) consolidated, {rejected} rejected, {skipped} skipped"),
+    "cons.by_currency": T("Totaux par devise", "Totals by currency"),
     "cons.by_team": T("Par équipe", "By team"),
     "cons.file": T("Fichier", "File"),
     "cons.status": T("Statut", "Status"),
@@ -542,12 +548,14 @@ def tx(key: str, lang: str) -> str:
     return TX[key](lang)
 
 
-def money(v: float | None) -> str:
-    """An amount as French readers write it: 35\u202f500 €, 1\u202f234,56 €; "—" when unknown."""
+def money(v: float | None, currency: str | None = schema.DEFAULT_CURRENCY) -> str:
+    """An amount as French readers write it: 35\u202f500 €, 1\u202f234,56 CHF; "—" when unknown;
+    no mark when the currency is unknown (``None``) — a home-made file whose headers name none."""
     if v is None:
         return "—"
-    whole = f"{v:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return whole.removesuffix(",00") + " €"
+    whole = f"{v:,.2f}".replace(",", "\u202f").replace(".", ",").removesuffix(",00")
+    c = schema.CURRENCIES.get(currency or "")
+    return f"{whole} {c.mark}" if c else whole
 
 
 def column_label(key: str, lang: str, table: str = "actions") -> str:

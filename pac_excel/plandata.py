@@ -55,6 +55,8 @@ class PlanData:
     #: ("startup": ×3, "growth": ×2) that sets the volumes needed upstream
     funnel: list[Row] = field(default_factory=list)
     funnel_stage: str = "startup"
+    #: the ISO 4217 code of the currency every amount of the plan is kept in (schema.CURRENCIES)
+    currency: str = "EUR"
     #: the one-objective sheet: strategy reminder, objective, deadline
     objective_sheet: dict[str, Any] = field(default_factory=dict)
 

@@ -136,6 +136,8 @@ def _read(wb: Workbook, path: str | Path) -> PlanRead:
     lists = _own_sheet(wb, "lists")
     if lists is not None:
         _read_lists(lists, d, lang)
+    if meta.get("currency") in schema.CURRENCIES:  # made before the setting: in euros, the default
+        d.currency = meta["currency"]
     if d.year is None and meta.get("year", "").isdigit():
         d.year = int(meta["year"])
     own = {schema.sheet_name(kind, lang) for kind in schema.SHEET_KINDS for lang in schema.LANGS}
@@ -448,7 +450,7 @@ def _check_formulas(wb: Workbook, found: FoundTable, out: PlanRead) -> None:
 def _read_foreign(wb: Workbook, path: str | Path) -> PlanRead:
     """A workbook pac-excel did not make: its action table (or task table), its indicator
     table when it has one, its team field."""
-    from .analysis import _team_field
+    from .analysis import _team_field, header_currencies
 
     prefer = _names("actions")
     found = find_table(wb, schema.ACTIONS, "action", prefer)
@@ -462,6 +464,9 @@ def _read_foreign(wb: Workbook, path: str | Path) -> PlanRead:
         out.data.actions = _rows(found, wb, out.action_rows)
         out.actions_at = (found.sheet.name, found.header_row + 1)
     out.lang = _language(found)
+    named = header_currencies(found)
+    if len(named) == 1:  # "Budget (CHF)": a plan in francs; none named, or two: the default, --currency decides
+        out.data.currency = next(iter(named))
     _unknown_columns(found, out)
     tables = [found]
     kpis = find_table(wb, schema.KPIS, "name", _names("kpis"), min_columns=3, exclude=found)

@@ -65,7 +65,8 @@ class Refreshed:
 
 
 def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str | None = None,
-            template: str | None = None, force: bool = False, bounded: bool = True) -> Refreshed:
+            template: str | None = None, force: bool = False, bounded: bool = True,
+            currency: str | None = None) -> Refreshed:
     """Read the plan at ``path`` and write it at ``output`` as a workbook of the current version
     of its template (or of ``template``), in its language (or ``lang``), with ``room`` empty
     action rows after its actions. Raises :class:`~pac_excel.errors.UsageError` for a bad
@@ -84,11 +85,14 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
         raise UsageError("err.refresh_same", path=output)
     if template is not None:
         get_template(template)  # an unknown template is a usage error, before any reading
-    return rebuild(read_plan(path, bounded=bounded), output, room=room, lang=lang, template=template, force=force)
+    if currency is not None and currency not in schema.CURRENCIES:
+        raise UsageError("err.currency", currency=currency, known=", ".join(schema.CURRENCIES))
+    return rebuild(read_plan(path, bounded=bounded), output, room=room, lang=lang, template=template, force=force,
+                   currency=currency)
 
 
 def rebuild(read: PlanRead, output: str | Path, *, room: int = ROOM, lang: str | None = None,
-            template: str | None = None, force: bool = False) -> Refreshed:
+            template: str | None = None, force: bool = False, currency: str | None = None) -> Refreshed:
     """Write a plan already read (a file's, or a stored snapshot's) as a new workbook of the
     current template version: what :func:`refresh` does after reading."""
     from .generator import MAX_ACTIONS, GenerateOptions, generate
@@ -116,6 +120,9 @@ def rebuild(read: PlanRead, output: str | Path, *, room: int = ROOM, lang: str |
     rows = len(data.actions) + room
     if not 1 <= rows <= MAX_ACTIONS:
         raise UsageError("err.actions", max=f"{MAX_ACTIONS:,}".replace(",", " "))
+    if currency is not None and currency != data.currency:
+        changes.append(Change("currency_set", None, None, {"value": data.currency, "expected": currency}))
+        data.currency = currency  # the mark shown changes; the amounts are the plan's, never converted
     generate(output, GenerateOptions(template=target, lang=out_lang, actions=max(rows, 1), force=force,
                                      prefill=False), data)
     return Refreshed(read.source, output, target, tpl.version, out_lang, len(data.actions), rows, read.template,

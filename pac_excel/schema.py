@@ -11,6 +11,7 @@ Conventions:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
@@ -34,10 +35,77 @@ class Kind(str, Enum):
     FLAG = "flag"  # computed yes/no
 
 
+@dataclass(frozen=True)
+class Currency:
+    """A currency a plan is kept in: its ISO 4217 code, the mark written after an amount (as
+    French-speaking readers write it: 35 500 €, 35 500 CHF, 35 500 FCFA) and the words that
+    name it in a header ("Budget (CHF)", "Montant en dirhams")."""
+
+    code: str
+    mark: str
+    words: tuple[str, ...] = ()
+
+    @property
+    def number_format(self) -> str:
+        """Whole units, thousands grouped, negatives red: the format of every amount of the plan."""
+        return f'#,##0 "{self.mark}";[Red]-#,##0 "{self.mark}"'
+
+    @property
+    def label_format(self) -> str:
+        """A chart's data label: zero shows nothing (an empty chart stays clean)."""
+        return f'#,##0 "{self.mark}";-#,##0 "{self.mark}";""'
+
+
+#: the currencies of French-speaking plans: the euro area, Switzerland, Canada, the CFA francs
+#: of West and Central Africa, the Maghreb, and the few a plan abroad is kept in
+CURRENCIES: dict[str, Currency] = {c.code: c for c in (
+    Currency("EUR", "€", ("€", "eur", "euro", "euros", "k€", "keur")),
+    Currency("CHF", "CHF", ("chf", "fr.", "francs suisses")),
+    Currency("CAD", "$ CA", ("cad", "$ ca", "$ can", "ca$", "dollars canadiens")),
+    Currency("XOF", "FCFA", ("xof", "fcfa", "f cfa", "cfa")),
+    Currency("XAF", "FCFA", ("xaf",)),
+    Currency("MAD", "DH", ("mad", "dh", "dhs", "dirham", "dirhams")),
+    Currency("TND", "DT", ("tnd", "dinars tunisiens")),
+    Currency("DZD", "DA", ("dzd", "dinars algériens")),
+    Currency("USD", "$", ("usd", "$", "us$", "dollars")),
+    Currency("GBP", "£", ("gbp", "£")),
+)}
+DEFAULT_CURRENCY = "EUR"
+
+
+def currency_of_header(text: str) -> str | None:
+    """The currency a header names ("Budget (CHF)" → CHF, "Réalisé (€)" → EUR, "Coût k€" → EUR,
+    "en dollars canadiens" → CAD); None when it names none. "FCFA" alone is read as XOF."""
+    m = _CURRENCY_WORDS.search(" ".join(str(text).casefold().split()))
+    return _CURRENCY_BY_WORD[m.group(1)] if m else None
+
+
+def without_currency(text: str) -> str:
+    """A header without the currency it names: "Dépenses CHF" → "Dépenses", "Coût en euros" → "Coût"."""
+    folded = " ".join(str(text).casefold().split())
+    m = _CURRENCY_WORDS.search(folded)
+    if not m:
+        return str(text)
+    head = folded[:m.start()].rstrip(" ([-–/").removesuffix(" en").removesuffix(" in")
+    return (head + " " + folded[m.end():].lstrip(" )]")).strip()
+
+
+_CURRENCY_BY_WORD = {w: c.code for c in reversed(CURRENCIES.values()) for w in c.words}
+_CURRENCY_WORDS = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(_CURRENCY_BY_WORD, key=len,
+                                                                                     reverse=True)) + r")(?![a-z])")
+
+
+def money_format(currency: str | None) -> str:
+    """The number format of the amounts of a plan in ``currency``; an unknown currency (a
+    home-made file whose headers name none) shows whole units without a mark — never one guessed."""
+    c = CURRENCIES.get(currency or "")
+    return c.number_format if c else "#,##0;[Red]-#,##0"
+
+
 NUMBER_FORMATS: dict[Kind, str] = {
     Kind.INT: "0",
     Kind.NUMBER: "General",  # 40 and 12.5 as typed ("#,##0.##" shows "40." in Excel)
-    Kind.MONEY: '#,##0 "€";[Red]-#,##0 "€"',
+    Kind.MONEY: CURRENCIES[DEFAULT_CURRENCY].number_format,
     Kind.DATE: "dd/mm/yyyy",
     Kind.PERCENT: "0%",
 }

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .analysis import _DATE_FIELDS, Analysis, Kpi, record_type
 from .errors import PlanReadError
 from .plandata import PlanData, Revenue
@@ -106,7 +107,7 @@ def analysis_to_json(a: Analysis) -> dict[str, Any]:
         "kpis": [asdict(k) for k in a.kpis],
         "problems": [{"code": p.code, "sheet": p.sheet, "cell": p.cell, "params": _tag(p.params)} for p in a.problems],
         "columns": sorted(a.columns), "team": a.team, "header_row": a.header_row,
-        "ignored_rows": [list(x) for x in a.ignored_rows],
+        "ignored_rows": [list(x) for x in a.ignored_rows], "currency": a.currency,
     }
 
 
@@ -121,7 +122,9 @@ def analysis_from_json(raw: dict[str, Any]) -> Analysis:
     problems = [Problem(p["code"], p["sheet"], p["cell"], _untag(p["params"])) for p in raw["problems"]]
     return Analysis(raw["source"], raw["template"], date.fromisoformat(raw["as_of"]), actions, kpis, problems,
                     set(raw["columns"]), raw["team"], raw["header_row"],
-                    [tuple(x) for x in raw["ignored_rows"]])
+                    [tuple(x) for x in raw["ignored_rows"]],
+                    # kept before the setting existed: pac-excel's workbooks were in euros, others unknown
+                    currency=raw.get("currency", schema.DEFAULT_CURRENCY if raw["template"] else None))
 
 
 def to_json(snap: Snapshot) -> str:

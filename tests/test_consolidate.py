@@ -145,7 +145,9 @@ def test_totals_reconcile_and_match_the_generating_data(folder):
     assert teams["Marseille"]["budget_planned"] == expected_budget(["marseille"])  # read from .ods
     assert teams["Nantes"]["budget_planned"] == expected_budget(["nantes"])  # read from .xls
     na_late = sum(end < AS_OF and status != "Terminé" for end, status in NA_ROWS)
-    assert teams["NA"] == {"actions": 2, "budget_planned": 1250.5, "budget_actual": None, "late": na_late}
+    assert teams["NA"] == {"actions": 2, "budget_planned": 1250.5, "budget_actual": None, "late": na_late,
+                           "currency": None}  # its headers name none
+    assert {teams[t]["currency"] for t in ("Lyon", "Marseille", "Nantes")} == {"EUR"}
     late = sum(1 for s in TEAMS for a in plan(*((TEAMS[s][0],) + TEAMS[s][1:])).actions
                if a["end"] < AS_OF and a["status"] != "Terminé")
     assert tot["late"] == late + na_late
@@ -170,7 +172,8 @@ def test_cli_output_agrees_with_json_and_reads_back(folder, tmp_path):
                                   "--format", "json", "--as-of", "2026-11-16"])
     assert r.exit_code == 1, r.output  # some inputs were rejected; the output is still written
     d = json.loads(r.output)
-    assert set(d) == {"files", "totals", "by_team", "by_category", "by_owner", "problems"}
+    assert set(d) == {"files", "currency", "totals", "totals_by_currency", "by_team", "by_category", "by_owner",
+                      "problems"}
     assert all(set(f) == {"path", "team", "status", "code", "reason", "rows"} for f in d["files"])
     assert all(set(p) == {"severity", "code", "file", "sheet", "cell", "message"} for p in d["problems"])
     wb = openpyxl.load_workbook(out)

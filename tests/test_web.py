@@ -374,3 +374,24 @@ def test_a_campaign_in_a_real_browser(browser_available, tmp_path):
     finally:
         driver.quit()
         server.stop()
+
+
+def test_amounts_show_the_plans_currency_and_counts_show_none(app_client, tmp_path):
+    c = app_client
+    actions = [dict(no=i, action=f"Action {i}", owner="Alice", budget_planned=1000.0 * i,
+                    status=schema.STATUS.label("in_progress", "fr")) for i in range(1, 4)]
+    f = generate(tmp_path / "chf.xlsx", GenerateOptions(currency="CHF", force=True), PlanData(actions=actions))
+    report = c.post("/analyze", data={"csrf": csrf_of(c.get("/").text)},
+                    files={"file": ("chf.xlsx", f.read_bytes())}).text
+    planned = f"{sum(a['budget_planned'] for a in actions):,.0f}".replace(",", "\u202f")
+    assert f"{planned} CHF" in report and "€" not in report.split("<body", 1)[1]
+    # the chart of actions by status labels a count (3), not an amount ("3 CHF")
+    assert re.search(r'font-size="11">3</text>', report) and 'font-size="11">3 CHF' not in report
+    # a campaign board: a team's upload in francs is shown in francs
+    created = campaign(c, teams=("Genève",))
+    link = path_of(created["teams"][0]["link"])
+    r = c.post(link, files={"file": ("chf.xlsx", f.read_bytes())}, data={"csrf": csrf_of(c.get(link).text)},
+               headers={"Accept": "application/json"})
+    assert r.json()["currency"] == "CHF"
+    board = c.get(f"/campaigns/{created['id']}", headers=AUTH).text
+    assert f"{planned} CHF" in board

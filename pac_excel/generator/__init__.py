@@ -27,6 +27,8 @@ class GenerateOptions:
     company: str | None = None
     team: str | None = None
     year: int | None = None
+    #: the ISO 4217 code of the plan's amounts (schema.CURRENCIES); None = the content's (EUR by default)
+    currency: str | None = None
     actions: int = 50
     protect: bool = False
     force: bool = False
@@ -39,6 +41,8 @@ class GenerateOptions:
     def check(self) -> None:
         if self.lang not in schema.LANGS:
             raise UsageError("err.lang", lang=self.lang)
+        if self.currency is not None and self.currency not in schema.CURRENCIES:
+            raise UsageError("err.currency", currency=self.currency, known=", ".join(schema.CURRENCIES))
         if self.year is not None and not 2000 <= self.year <= 2100:
             raise UsageError("err.year", year=self.year)
         if not 1 <= self.actions <= MAX_ACTIONS:
@@ -77,6 +81,10 @@ def _prepare(template: Template, options: GenerateOptions, data: PlanData | None
         d.company = options.company
     if options.team is not None:
         d.team = options.team
+    if options.currency is not None:
+        d.currency = options.currency
+    if d.currency not in schema.CURRENCIES:
+        raise UsageError("err.currency", currency=d.currency, known=", ".join(schema.CURRENCIES))
     # A template's pre-filled rows are the base; the content fills them in, row by row.
     base = [_prefill_row(raw, options.lang) for raw in template.prefill.get("actions", ())] if options.prefill else []
     rows = []

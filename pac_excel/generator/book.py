@@ -113,6 +113,14 @@ class Book:
         """The category list of the workbook: the plan's own, or the standard one."""
         return list(self.data.categories) or schema.CATEGORY.labels(self.lang)
 
+    @property
+    def currency(self) -> schema.Currency:
+        return schema.CURRENCIES[self.data.currency]
+
+    @property
+    def money_format(self) -> str:
+        return self.currency.number_format
+
     def source_of(self, choices: str) -> str:
         """The defined name feeding a dropdown."""
         return self.list_names.get(choices, choices)
@@ -124,7 +132,7 @@ class Book:
         if key not in self._formats:
             props = dict(_ROLES[role])
             if kind is not None:
-                nf = schema.NUMBER_FORMATS.get(kind)
+                nf = self.money_format if kind is Kind.MONEY else schema.NUMBER_FORMATS.get(kind)
                 if nf:
                     props["num_format"] = nf
                 if kind in (Kind.LONG_TEXT, Kind.TEXT, Kind.CHOICE):

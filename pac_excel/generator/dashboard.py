@@ -237,7 +237,7 @@ def _charts(book: Book, ws: Any, s0: int, s1: int, c0: int, c1: int, revenue_cel
     t, wb = book.t, book.wb
     name = ws.name
     navy, orange = "#2E5C8A", "#ED7D31"
-    money_labels = {"value": True, "num_format": '#,##0 "€";-#,##0 "€";""', "font": {"size": 8}}
+    money_labels = {"value": True, "num_format": book.currency.label_format, "font": {"size": 8}}
     no_axis = {"visible": False, "major_gridlines": {"visible": False}}
     title = {"name_font": {"size": 11}}
 

@@ -462,11 +462,12 @@ def write_lists(book: Book, ws: Any) -> None:
 def write_meta(book: Book, ws: Any) -> None:
     """Hidden sheet + defined names: template id, version and language, for the reader."""
     items = [("template", book.template.id), ("version", book.template.version), ("lang", book.lang),
-             ("generator", f"pac-excel {__version__}"), ("year", str(book.year))]
+             ("generator", f"pac-excel {__version__}"), ("year", str(book.year)),
+             ("currency", book.data.currency)]
     for i, (k, v) in enumerate(items):
         ws.write_string(i, 0, k, book.fmt("meta"))
         ws.write_string(i, 1, v, book.fmt("meta"))
-        if k in ("template", "version", "lang"):
+        if k in ("template", "version", "lang", "currency"):
             book.wb.define_name(f"pac_{k}", f"={quote_sheet(ws.name)}!{a1(i, 1, True)}")
     ws.hide()
     book.protect(ws, inputs=False)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..a1 import a1
 from ..problems import Problem
-from ..schema import MONEY_MARK, Kind, TableDef, normalize_label
+from ..schema import MONEY_MARK, Kind, TableDef, currency_of_header, normalize_label, without_currency
 from .workbook import Sheet, Workbook
 
 HEADER_SCAN_ROWS = 80
@@ -35,6 +35,8 @@ def _candidates(text: str) -> list[str]:
     first = text.split("\n")[0]
     out.append(normalize_label(first))
     out.append(normalize_label(text.split("(")[0]))
+    if currency_of_header(text):  # "Dépenses CHF", "Coût en euros": the words without the currency
+        out.append(normalize_label(without_currency(text)))
     return [c for c in out if c]
 
 
@@ -53,7 +55,7 @@ def match_header(tdef: TableDef, value: Any) -> str | None:
     if key in _MATCHES:
         return _MATCHES[key]
     candidates = _candidates(value)
-    if _MONEY.search(value):  # "Réalisé (€)": first the words a currency mark qualifies
+    if _MONEY.search(value) or currency_of_header(value):  # "Réalisé (€)": first the words a currency mark qualifies
         candidates = [MONEY_MARK + c for c in candidates] + candidates
     found = next((words[c] for c in candidates if c in words), None)
     if len(_MATCHES) < 100_000:

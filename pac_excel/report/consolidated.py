@@ -50,7 +50,7 @@ class ConsolidatedWriter:
         self.actions = self.wb.add_worksheet(schema.ACTIONS.sheet(lang))
         self.keys = action_keys()
         self.kinds = [_kind(k) for k in self.keys]
-        self.writers = [_column_writer(self.actions, k, self.fm) for k in self.kinds]
+        self._writers: dict[str | None, list[Any]] = {}  # per currency: amounts shown in their plan's
         self.headers = [schema.ACTIONS.column(k).label(lang) for k in self.keys]
         self.actions.set_row(0, HEADER_HEIGHT)
         for col, h in enumerate(self.headers):  # the header row first: rows are streamed in order
@@ -64,7 +64,7 @@ class ConsolidatedWriter:
         if entry.status != "ok" or entry.analysis is None:
             return
         yes, no = self.yes_no
-        name, team, writers = entry.path.name, entry.team, self.writers
+        name, team, writers = entry.path.name, entry.team, self.writers(entry.analysis.currency)
         for a in entry.analysis.actions:
             self.rows += 1
             r = self.rows
@@ -78,6 +78,13 @@ class ConsolidatedWriter:
                 else:
                     v = getattr(a, k, None)
                 writers[col](r, col, v)
+
+    def writers(self, currency: str | None) -> list[Any]:
+        """The column writers of the Actions sheet for the plans of one currency."""
+        if currency not in self._writers:
+            fm = _with_currency(self.wb, self.fm, currency)
+            self._writers[currency] = [_column_writer(self.actions, k, fm) for k in self.kinds]
+        return self._writers[currency]
 
     def finish(self, c: Consolidation) -> None:
         lang, fm, wb = self.lang, self.fm, self.wb
@@ -102,8 +109,11 @@ class ConsolidatedWriter:
 HEADER_HEIGHT = 30
 
 
+_BASE = {"font_name": "Calibri", "font_size": 10}
+
+
 def _formats(wb: Any) -> dict[str, Any]:
-    base = {"font_name": "Calibri", "font_size": 10}
+    base = _BASE
     return {
         "head": wb.add_format({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864",
                                "text_wrap": True, "valign": "vcenter"}),
@@ -111,10 +121,17 @@ def _formats(wb: Any) -> dict[str, Any]:
         "note": wb.add_format({**base, "italic": True, "font_color": "#6B7785"}),
         "t": wb.add_format(base),
         "n": wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.NUMBER]}),
-        "m": wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.MONEY]}),  # as in the plan
         "p": wb.add_format({**base, "num_format": "0%"}),
         "d": wb.add_format({**base, "num_format": "dd/mm/yyyy"}),
     }
+
+
+def _with_currency(wb: Any, fm: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    """The formats with amounts in ``currency`` (none shown when it is unknown); cached in ``fm``."""
+    key = f"m:{currency}"
+    if key not in fm:
+        fm[key] = wb.add_format({**_BASE, "num_format": schema.money_format(currency)})
+    return {**fm, "m": fm[key]}
 
 
 def _kind(key: str, table: schema.TableDef | None = None) -> str:
@@ -249,10 +266,21 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
     ws.write_string(1, 0, t("cons.files_line").format(ok=ok, rejected=rej, skipped=skipped), fm["note"])
     tot = c.totals()
     figures = [(name, tot[key], kind) for name, key, kind in total_figures()]
+    cfm = _with_currency(wb, fm, c.currency)
     for i, (name, v, kind) in enumerate(figures):
         ws.write_string(3 + i, 0, figure_label(name, lang), fm["t"])
-        _cell(ws, 3 + i, 1, v, kind, fm)
+        _cell(ws, 3 + i, 1, v, kind, cfm)
     r = 3 + len(figures) + 1
+    if c.mixed:  # amounts in several currencies are never added up: one column of totals per currency
+        ws.write_string(r, 0, t("cons.by_currency"), fm["head"])
+        by = c.totals_by_currency()
+        for col, code in enumerate(by, 1):
+            ws.write_string(r, col, code, fm["head"])
+        for i, (name, key, kind) in enumerate(total_figures(), 1):
+            ws.write_string(r + i, 0, figure_label(name, lang), fm["t"])
+            for col, code in enumerate(by, 1):
+                _cell(ws, r + i, col, by[code][key], kind, _with_currency(wb, fm, code))
+        r += len(figures) + 2
     charts = []
     for title, groups, late in ((t("cons.by_team"), c.by_team(), True), (t("rep.by_category"), c.group("category"),
                                                                          False)):
@@ -265,12 +293,13 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
             r += 1
             ws.write_string(r, 0, name or t("rep.blank"), fm["t"])
             ws.write_number(r, 1, g["actions"], fm["n"])
-            _cell(ws, r, 2, g["budget_planned"], "m", fm)
-            _cell(ws, r, 3, g["budget_actual"], "m", fm)
+            gfm = _with_currency(wb, fm, g.get("currency", c.currency))
+            _cell(ws, r, 2, g["budget_planned"], "m", gfm)
+            _cell(ws, r, 3, g["budget_actual"], "m", gfm)
             if late:
                 ws.write_number(r, 4, g["late"], fm["n"])
-        if groups:
-            charts.append((title, first, r))
+        if any(g["budget_planned"] is not None or g["budget_actual"] is not None for g in groups.values()):
+            charts.append((title, first, r))  # amounts unknown (plans in several currencies): nothing to draw
         r += 2
     for i, (title, first, last) in enumerate(charts):
         horizontal = last - first > 8  # many teams: horizontal bars, whose value axis is x
@@ -280,7 +309,8 @@ def _summary(wb: Any, ws: Any, fm: dict[str, Any], c: Consolidation, lang: str) 
                               "values": [ws.name, first, col, last, col], "fill": {"color": color}})
         chart.set_title({"name": title, "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
-        (chart.set_x_axis if horizontal else chart.set_y_axis)({"num_format": '#,##0 "€"'})
+        (chart.set_x_axis if horizontal else chart.set_y_axis)({"num_format": schema.money_format(c.currency)
+                                                                .split(";")[0]})
         chart.set_size({"width": 560, "height": 300 if last - first <= 8 else min(1200, 120 + 18 * (last - first))})
         ws.insert_chart(3 + i * 17, 6, chart)
     _print_summary(ws, r)

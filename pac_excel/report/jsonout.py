@@ -14,7 +14,8 @@ def _dump(value: object) -> str:
 
 
 def write_analysis(a: Analysis, out: IO[str], lang: str = "fr") -> None:
-    head = {"source": a.source, "template": a.template, "as_of": a.as_of.isoformat(), "totals": a.totals(),
+    head = {"source": a.source, "template": a.template, "as_of": a.as_of.isoformat(), "currency": a.currency,
+            "totals": a.totals(),
             "by_owner": a.group("owner"), "by_category": a.group("category"), "by_status": a.group("status"),
             "by_objective": a.group("objective")}
     out.write("{\n")

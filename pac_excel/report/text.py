@@ -23,21 +23,23 @@ def sections(a: Analysis, lang: str, problems_only: bool = False) -> list[tuple[
     t = lambda k: tx(k, lang)  # noqa: E731
     A = lambda k: column_label(k, lang)  # noqa: E731
     out = []
+    cur = a.currency
     if not problems_only:
         tot = a.totals()
         out.append((t("rep.totals"), [t("rep.figure"), t("rep.value")],
-                    [[figure_label(name, lang), money(tot[key]) if kind == "m" else str(tot[key])]
+                    [[figure_label(name, lang), money(tot[key], cur) if kind == "m" else str(tot[key])]
                      for name, key, kind in total_figures()]))
         for key, title in (("category", "rep.by_category"), ("owner", "rep.by_owner")):
-            rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"]), money(g["budget_actual"])]
+            rows = [[name or t("rep.blank"), str(g["actions"]), money(g["budget_planned"], cur),
+                     money(g["budget_actual"], cur)]
                     for name, g in sorted(a.group(key).items(), key=lambda kv: -(kv[1]["budget_planned"] or 0))]
             out.append((t(title), [t("rep.name"), t("kpi.actions"), A("budget_planned"), A("budget_actual")], rows))
         if a.pipeline and a.pipeline["opportunities"]:
             pl = a.pipeline
             out.append((t("rep.pipeline"), [t("rep.figure"), t("rep.value")],
                         [[t("rep.pipeline.open"), f"{pl['open']} / {pl['opportunities']}"],
-                         [schema.PIPELINE.column("amount").label(lang), money(pl["amount"])],
-                         [schema.PIPELINE.column("weighted").label(lang), money(pl["weighted"])],
+                         [schema.PIPELINE.column("amount").label(lang), money(pl["amount"], cur)],
+                         [schema.PIPELINE.column("weighted").label(lang), money(pl["weighted"], cur)],
                          [schema.PIPELINE.column("stale").label(lang), str(pl["stale"])]]))
         if a.funnel and a.funnel["months"]:
             fu, F = a.funnel, schema.FUNNEL

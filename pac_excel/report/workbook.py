@@ -25,7 +25,7 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
     with atomic_output(path, force=force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
-        f = _Formats(wb)
+        f = _Formats(wb, a.currency)
         t = lambda k: tx(k, lang)  # noqa: E731
         A = lambda k: column_label(k, lang)  # noqa: E731
         _summary(wb, f, a, t, lang)
@@ -58,14 +58,15 @@ def write_report(a: Analysis, path: Path, lang: str = "fr", force: bool = False)
 
 
 class _Formats:
-    def __init__(self, wb: Any) -> None:
+    def __init__(self, wb: Any, currency: str | None = schema.DEFAULT_CURRENCY) -> None:
         base = {"font_name": "Calibri", "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFC8D6"}
         self.head = wb.add_format({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True})
         self.title = wb.add_format({"font_name": "Calibri", "font_size": 16, "bold": True, "font_color": NAVY})
         self.note = wb.add_format({"font_name": "Calibri", "font_size": 10, "italic": True, "font_color": "#6B7785"})
         self.t = wb.add_format({**base, "text_wrap": True})
         self.n = wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.NUMBER]})
-        self.m = wb.add_format({**base, "num_format": schema.NUMBER_FORMATS[schema.Kind.MONEY]})  # as in the plan
+        self.money = schema.money_format(currency)
+        self.m = wb.add_format({**base, "num_format": self.money})  # as in the plan
         self.r = wb.add_format({**base, "align": "center"})  # a row number, kept apart from the text beside it
         self.p = wb.add_format({**base, "num_format": "0%"})
         self.d = wb.add_format({**base, "num_format": "dd/mm/yyyy"})
@@ -150,7 +151,7 @@ def _summary(wb: Any, f: _Formats, a: Analysis, t: Any, lang: str) -> None:
                               "values": [ws.name, first, c, last, c], "fill": {"color": color}})
         chart.set_title({"name": t(title), "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
-        chart.set_y_axis({"num_format": '#,##0 "€"'})
+        chart.set_y_axis({"num_format": f.money.split(";")[0]})
         chart.set_size({"width": 520, "height": 280})
         ws.insert_chart(3 + i * 16, 5, chart)
     ws.set_landscape()

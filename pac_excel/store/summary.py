@@ -24,6 +24,7 @@ def summary_of(a: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     totals["kpi_attainment_sum_n"] = [sum(katts), len(katts)]
     for key in ("category", "status"):  # for boards: breakdowns summed without decoding snapshots
         totals[f"by_{key}"] = aggregate.group(a.actions, a.columns, key)
+    totals["currency"] = getattr(a, "currency", None)
     kpis = [{"name": k.name, "latest": k.latest, "attainment": k.attainment, "initial": k.initial,
              "target": k.target} for k in a.kpis]
     return totals, kpis

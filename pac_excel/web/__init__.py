@@ -183,7 +183,7 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
             result.source = _display(upload)
             downloads = _report_downloads(result, Path(tmp), lang)
         return page(request, "report.html", a=result, name=_display(upload), downloads=downloads,
-                    charts=_charts(result.group("category"), result.group("status")))
+                    charts=_charts(result.group("category"), result.group("status"), result.currency))
 
     # ------------------------------------------------------------------ director: sign in
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -251,8 +251,10 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
         trend = store.trend()
         return page(request, "board.html", c=c, teams=status, figures=figures, base=base, trend=trend,
                     counts={s: sum(t["status"] == s for t in status) for s in STATUSES},
-                    charts=_charts(figures["by_category"], figures["by_status"]) if figures else None,
-                    team_chart=_bars([(t["name"], (t["totals"] or {}).get("budget_planned") or 0) for t in status])
+                    charts=_charts(figures["by_category"], figures["by_status"], figures["currency"])
+                    if figures else None,
+                    team_chart=_bars([(t["name"], (t["totals"] or {}).get("budget_planned") or 0) for t in status],
+                                     label=lambda v: money(v, figures["currency"] if figures else None))
                     if status else "")
 
     @app.get("/campaigns/{cid}/teams/{tid}", response_class=HTMLResponse, include_in_schema=False)
@@ -318,7 +320,7 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
     @app.post("/t/{token}", summary="Envoyer le plan d'une équipe (lien de l'équipe)")
     async def team_upload(request: Request, token: str) -> Response:
         """Multipart field ``file``. With ``Accept: application/json``: ``{"status": "accepted" |
-        "rejected", "code", "problems", "totals", "late", "duplicate"}``; else the verdict page."""
+        "rejected", "code", "problems", "totals", "currency", "late", "duplicate"}``; else the verdict page."""
         team, c = _by_token(store, token)
         wants_json = "application/json" in request.headers.get("accept", "")
         form = await request.form()
@@ -459,7 +461,7 @@ def _report_downloads(result: Any, tmp: Path, lang: str) -> dict[str, str]:
     return out
 
 
-def _bars(items: list[tuple[str, float]], width: int = 420) -> str:
+def _bars(items: list[tuple[str, float]], width: int = 420, label: Any = str) -> str:
     """A horizontal bar chart as SVG, drawn here (no script, no asset from the network)."""
     from markupsafe import escape
 
@@ -474,13 +476,19 @@ def _bars(items: list[tuple[str, float]], width: int = 420) -> str:
         w = max(0.0, v) / top * (width - 230)
         rows.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(name[:28])}</text>'
                     f'<rect x="150" y="{y + 3}" width="{w:.1f}" height="14" fill="#2F5597"/>'
-                    f'<text x="{156 + w:.1f}" y="{y + 14}" font-size="11">{escape(money(v))}</text>')
+                    f'<text x="{156 + w:.1f}" y="{y + 14}" font-size="11">{escape(label(v))}</text>')
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img">{"".join(rows)}</svg>'
 
 
-def _charts(by_category: dict[str, Any], by_status: dict[str, Any]) -> dict[str, str]:
-    return {"category": _bars([(k or "—", v.get("budget_planned") or 0) for k, v in by_category.items()]),
-            "status": _bars([(k or "—", v.get("actions") or 0) for k, v in by_status.items()])}
+def _charts(by_category: dict[str, Any], by_status: dict[str, Any], currency: str | None) -> dict[str, str]:
+    """The budget by category (nothing to draw when amounts are unknown) and the actions by status."""
+    planned = [(k or "—", v["budget_planned"]) for k, v in by_category.items() if v.get("budget_planned") is not None]
+    return {"category": _bars(planned, label=lambda v: money(v, currency)),
+            "status": _bars([(k or "—", v.get("actions") or 0) for k, v in by_status.items()], label=_count)}
+
+
+def _count(v: float) -> str:
+    return f"{v:,.0f}".replace(",", "\u202f")
 
 
 def _figures(status: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -492,8 +500,14 @@ def _figures(status: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not sums:
         return None
     out: dict[str, Any] = {}
+    # plans in several currencies: counts added, amounts never (as in the consolidated workbook)
+    currencies = list(dict.fromkeys(x["currency"] for x in sums if x.get("currency")))
+    mixed = len(currencies) > 1
+    out["currency"] = currencies[0] if len(currencies) == 1 else None
     for k in aggregate.total_keys():
         vals = [x.get(k) for x in sums if x.get(k) is not None]
+        if mixed and k not in aggregate.COUNTS:
+            vals = []
         out[k] = (aggregate.cents(sum(vals)) if isinstance(vals[0], float) else sum(vals)) if vals else None
     for key in ("by_category", "by_status"):
         merged: dict[str, dict[str, Any]] = {}
@@ -501,6 +515,9 @@ def _figures(status: list[dict[str, Any]]) -> dict[str, Any] | None:
             for name, g in (x.get(key) or {}).items():
                 m = merged.setdefault(name, {})
                 for f, v in g.items():
+                    if mixed and f != "actions":
+                        m[f] = None
+                        continue
                     m[f] = (m.get(f) or 0) + v if v is not None else m.get(f)
         out[key] = merged
     return out
@@ -646,7 +663,7 @@ async def _receive(store: Store, c: dict[str, Any], team: dict[str, Any], upload
                 "late": late, "duplicate": False}
     a = added.analysis
     return {"status": "accepted", "code": None, "message": None, "late": late, "duplicate": added.status == "duplicate",
-            "problems": [p.to_dict(lang) for p in a.problems], "totals": a.totals(),
+            "problems": [p.to_dict(lang) for p in a.problems], "totals": a.totals(), "currency": a.currency,
             "errors": sum(p.severity == "error" for p in a.problems)}
 
 
