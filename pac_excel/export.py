@@ -1,7 +1,8 @@
 """Tidy tables for BI tools (Power BI, Tableau, DuckDB, pandas): a small star schema of one or
 many plans, with stable column names and types.
 
-- ``plans``: one row per plan read (plan_id, review, team, source, template, version, lang, as_of);
+- ``plans``: one row per plan read (plan_id, review, team, source, template, version, lang, as_of,
+  currency — the ISO 4217 code of the plan's amounts, empty when nothing names it);
 - ``actions``: one per action (plan_id, team, then every field of analyze's action records);
 - ``indicators``: one per indicator (plan_id, team, indicator_id, name, type and type_key,
   direction and direction_key, objective, initial, target, latest, attainment, data_source,
@@ -10,6 +11,11 @@ many plans, with stable column names and types.
   month, month_start, value);
 - ``revenue``: month of a plan with revenue targets (plan_id, team, month, month_start, weight,
   target, actual);
+- ``opportunities``: one per opportunity of a Pipeline sheet (plan_id, team, client, opportunity,
+  owner, stage, probability — the override, else the stage's —, amount, weighted, close,
+  next_step, next_date, updated, stale), figured as the workbook does;
+- ``funnel``: month of a Prospection sheet with a figure typed (plan_id, team, month,
+  month_start, contacts, meetings, proposals, signed, target);
 - ``problems``: one per problem (plan_id, team, source, severity, code, sheet, cell, message);
 - ``ledger``: one per input file (source, team, status, code, reason, detected, consolidated,
   ignored, rejected).
@@ -20,7 +26,7 @@ value is given as written (its label) and as its canonical key (``status``/``sta
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +47,7 @@ def _action_columns() -> dict[str, str]:
 #: every table's columns and their types: str, int, float, date, bool
 COLUMNS: dict[str, dict[str, str]] = {
     "plans": {"plan_id": "int", "review": "str", "team": "str", "source": "str", "template": "str", "version": "str",
-              "lang": "str", "as_of": "date"},
+              "lang": "str", "as_of": "date", "currency": "str"},
     "actions": {"plan_id": "int", "team": "str", **_action_columns()},
     "indicators": {"plan_id": "int", "team": "str", "indicator_id": "int", "name": "str", "type": "str",
                    "type_key": "str", "direction": "str", "direction_key": "str", "objective": "str",
@@ -51,6 +57,11 @@ COLUMNS: dict[str, dict[str, str]] = {
                          "month_start": "date", "value": "float"},
     "revenue": {"plan_id": "int", "team": "str", "month": "int", "month_start": "date", "weight": "float",
                 "target": "float", "actual": "float"},
+    "opportunities": {"plan_id": "int", "team": "str", "client": "str", "opportunity": "str", "owner": "str",
+                      "stage": "str", "probability": "float", "amount": "float", "weighted": "float", "close": "date",
+                      "next_step": "str", "next_date": "date", "updated": "date", "stale": "bool"},
+    "funnel": {"plan_id": "int", "team": "str", "month": "int", "month_start": "date", "contacts": "float",
+               "meetings": "float", "proposals": "float", "signed": "float", "target": "float"},
     "problems": {"plan_id": "int", "team": "str", "source": "str", "severity": "str", "code": "str", "sheet": "str",
                  "cell": "str", "message": "str"},
     "ledger": {"source": "str", "team": "str", "status": "str", "code": "str", "reason": "str", "detected": "int",
@@ -61,6 +72,12 @@ TABLES = tuple(COLUMNS)
 
 def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _day(v: Any) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
 
 
 def _text(v: Any) -> str | None:
@@ -79,7 +96,8 @@ class Builder:
         template = analysis.template or {}
         self.rows["plans"].append({"plan_id": pid, "review": review, "team": team, "source": source,
                                    "template": template.get("id"), "version": template.get("version"),
-                                   "lang": plan.lang if plan else None, "as_of": analysis.as_of})
+                                   "lang": plan.lang if plan else None, "as_of": analysis.as_of,
+                                   "currency": analysis.currency})
         names = fields_of(record_type())
         for a in analysis.actions:
             self.rows["actions"].append({"plan_id": pid, "team": team, **{n: getattr(a, n) for n in names}})
@@ -119,6 +137,25 @@ class Builder:
                 self.rows["revenue"].append({"plan_id": pid, "team": team, "month": m + 1,
                                              "month_start": date(year, m + 1, 1), "weight": weights[m],
                                              "target": targets[m], "actual": actuals[m]})
+
+        stages = [(str(st.get("stage") or ""), st.get("probability")) for st in data.stages]
+        for o in data.pipeline:
+            if not any(v not in (None, "") for v in o.values()):
+                continue
+            probability = compute.stage_probability(o.get("stage"), o.get("probability_override"), stages)
+            next_date = _day(o.get("next_date"))
+            self.rows["opportunities"].append({
+                "plan_id": pid, "team": team, **{k: _text(o.get(k)) for k in ("client", "opportunity", "owner",
+                                                                                "stage", "next_step")},
+                "probability": _num(probability), "amount": _num(o.get("amount")),
+                "weighted": _num(compute.weighted(o.get("amount"), probability)), "close": _day(o.get("close")),
+                "next_date": next_date, "updated": _day(o.get("updated")),
+                "stale": compute.is_stale(next_date, probability, analysis.as_of)})
+        for m, f in enumerate(data.funnel[:12], 1):
+            figures = {k: _num(f.get(k)) for k in ("contacts", "meetings", "proposals", "signed", "target")}
+            if any(v is not None for v in figures.values()):
+                self.rows["funnel"].append({"plan_id": pid, "team": team, "month": m,
+                                            "month_start": date(year, m, 1), **figures})
 
     def ledger(self, source: str, team: str, status: str, code: str | None, reason: str | None,
                rows: dict[str, int]) -> None:

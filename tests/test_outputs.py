@@ -216,6 +216,41 @@ def test_export_to_csv_and_xlsx_and_as_dataframes(tmp_path):
     a = frames["actions"]
     assert str(a["end"].dtype).startswith("datetime64") and str(a["budget_planned"].dtype) == "float64"
     assert str(a["late"].dtype) == "boolean" and str(frames["plans"]["plan_id"].dtype) == "Int64"
+    assert list(frames["plans"]["currency"]) == ["EUR"]
+
+
+def test_export_carries_the_pipeline_and_the_funnel_as_the_plan_has_them(tmp_path):
+    import math
+    import tomllib
+
+    import pandas as pd
+
+    from pac_excel import compute
+    from pac_excel.export import from_files
+
+    raw = tomllib.loads((ROOT / "samples" / "formation_rh.toml").read_text(encoding="utf-8"))
+    assert "stages" not in raw  # the sample keeps the usual stages
+    stages = [(label("fr"), p) for label, p in schema.DEFAULT_STAGES]
+    frames = from_files([SAMPLE], as_of=AS_OF).frames()
+    opp = frames["opportunities"]
+    assert list(opp["client"]) == [o["client"] for o in raw["pipeline"]]
+    for got, o in zip(opp.to_dict("records"), raw["pipeline"]):
+        p = o.get("probability_override", dict(stages).get(o["stage"]))
+        assert got["probability"] == p and got["weighted"] == o["amount"] * p
+        stale = None if "next_date" not in o else o["next_date"] < AS_OF and 0 < p < 1
+        assert (None if pd.isna(got["stale"]) else bool(got["stale"])) == stale
+    weighted = math.fsum(o["amount"] * o.get("probability_override", dict(stages).get(o["stage"]))
+                         for o in raw["pipeline"])
+    assert round(opp["weighted"].sum(), 2) == round(weighted, 2) == analyze(SAMPLE, as_of=AS_OF).pipeline["weighted"]
+    fun = frames["funnel"]
+    typed = [m for m in raw["funnel"] if any(k in m for k in ("contacts", "meetings", "proposals", "signed", "target"))]
+    assert len(fun) == len(typed)
+    for k in ("contacts", "meetings", "proposals", "signed"):
+        assert fun[k].sum() == sum(m.get(k, 0) for m in raw["funnel"])
+    assert compute.is_number(fun["target"].iloc[0])
+
+
+def test_export_refuses_a_missing_input(tmp_path):
     missing = CliRunner().invoke(main, ["export", str(tmp_path / "nope"), "--out", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "introuvable" in missing.output and not (tmp_path / "none").exists()
 
