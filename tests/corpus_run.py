@@ -44,10 +44,11 @@ def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
         import python_calamine as pc
 
         rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    # the computed columns of our own templates (by their header labels) hold formula results, not inputs
+    # the computed columns of our own templates (by their header labels) hold formula results, not inputs,
     from pac_excel import schema
 
-    computed = {c.label(lang) for c in schema.ACTIONS.columns if c.computed for lang in schema.LANGS}
+    # and so does N°, which numbers an empty row by itself (a number alone is no action)
+    computed = {c.label(lang) for c in schema.ACTIONS.columns if c.computed or c.key == "no" for lang in schema.LANGS}
     header = rows[header_row - 1] if 0 < header_row <= len(rows) else []
     skip = {i for i, v in enumerate(header) if isinstance(v, str) and v.strip() in computed}
     return sum(1 for row in rows[header_row:] if any(v not in ("", None) for i, v in enumerate(row) if i not in skip))

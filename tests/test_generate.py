@@ -386,6 +386,35 @@ def test_gantt_shows_today_cancelled_and_readable_headers(tmp_path):
     assert ">=1" in done.formula[0]  # 100 % done is drawn done, as the plan counts it
 
 
+def test_gantt_draws_a_today_line_through_the_bars_in_both_applications(tmp_path):
+    """Issue 15: a today line on the Gantt — the current month's column framed in red from its
+    header down, bars included. LibreOffice applies only the first true rule of a range: every
+    bar rule has a framed twin for the current month, tested before it."""
+    ws = openpyxl.load_workbook(generate(tmp_path / "p.xlsx", GenerateOptions(year=2026)))[
+        schema.sheet_name("planning", "fr")]
+    body = [r for cf in ws.conditional_formatting for r in cf.rules if "EOMONTH" in r.formula[0]]
+    body.sort(key=lambda r: r.priority)
+
+    def framed(r) -> bool:
+        b = r.dxf.border
+        return bool(b and b.left and b.right and b.left.style and b.right.style
+                    and b.left.color.rgb.endswith("C00000") and b.right.color.rgb.endswith("C00000"))
+
+    def fill(r) -> str:
+        return r.dxf.fill.bgColor.rgb or r.dxf.fill.fgColor.rgb
+
+    is_today = lambda r: "TODAY()>=" in r.formula[0]  # noqa: E731
+    bars = [r for r in body if not is_today(r) and "ISNUMBER" in r.formula[0]]
+    twins = [r for r in body if is_today(r) and "ISNUMBER" in r.formula[0]]
+    assert len(bars) == 4 and len(twins) == 4
+    for bar in bars:  # each bar style has its framed twin, same colour, earlier in priority
+        twin = next(t for t in twins if t.formula[0].endswith(bar.formula[0] + ")"))
+        assert framed(twin) and not framed(bar) and fill(twin) == fill(bar) and twin.priority < bar.priority
+    column = [r for r in body if is_today(r) and "ISNUMBER" not in r.formula[0]]
+    assert column and all(framed(r) for r in column)  # the empty cells of the month, and its header
+    assert max(t.priority for t in twins) < min(b.priority for b in bars)
+
+
 @pytest.mark.parametrize("stage", ["startup", "growth"])
 def test_funnel_cached_values_follow_the_business_stage(tmp_path, stage):
     """Readers that do not recalculate see the funnel's volumes needed for the stage chosen."""

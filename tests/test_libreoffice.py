@@ -14,8 +14,9 @@ import xlsxwriter
 from helpers import LANGS, TEMPLATES, error_cells, make, table_cells
 from libreoffice import convert
 
-from pac_excel import schema
+from pac_excel import analyze, schema
 from pac_excel.i18n import figure_label, tx
+from pac_excel.planread import read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
@@ -614,3 +615,33 @@ def test_the_prospecting_funnel_computes_in_libreoffice(lo_available, tmp_path):
         assert a[key] == sum(v.get(key, 0) for v in typed.values())
     target = sum(v["target"] for v in typed.values())
     assert a["needed"] == {"proposals": target * 2, "meetings": target * 4, "contacts": target * 8}
+
+
+def test_an_action_typed_on_an_empty_row_numbers_itself(lo_available, tmp_path):
+    """N° of an empty row: blank until an action is typed on it, then the row's number, which
+    stays with the action (a constant in the formula) — not typed over when a person types one."""
+    lang = "fr"
+    blank = make(tmp_path, "blank.xlsx", lang=lang, actions=8)
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[schema.sheet_name("actions", lang)]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    col = {k: headers.index(schema.ACTIONS.column(k).label(lang)) for k in ("no", "action", "owner")}
+    assert all(str(r[col["no"]].value).startswith("=IF(") for r in rows)  # every empty row numbers itself
+    typed = {1: "Salon", 3: "Mailing", 6: "Webinaire"}  # 0-based rows; row 6 also gets a number typed
+    for i, text in typed.items():
+        rows[i][col["action"]].value = text
+    rows[6][col["no"]].value = 42
+    # a sort by hand: rows 1 and 3 swap, formulas and all, as Excel's sort moves them
+    a, b = rows[1], rows[3]
+    for c in range(len(headers)):
+        a[c].value, b[c].value = b[c].value, a[c].value
+    wb.save(tmp_path / "typed.xlsx")
+    out, = convert([tmp_path / "typed.xlsx"], tmp_path / "lo")
+    got = {r["action"]: r["no"] for r in read_plan(out).data.actions}
+    assert got == {"Salon": 2, "Mailing": 4, "Webinaire": 42}  # numbers as generated, kept through the sort
+    values = openpyxl.load_workbook(out, data_only=True)[schema.sheet_name("actions", lang)]
+    _, vrows = table_cells(values, ws.tables["T_Actions"])
+    assert [r[col["no"]].value in (None, "") for r in vrows if not r[col["action"]].value] == [True] * 5  # blank
+    assert not error_cells(openpyxl.load_workbook(out, data_only=True))
+    a = analyze(out)
+    assert a.totals()["actions"] == 3 and not [p for p in a.problems if p.severity == "error"]

@@ -220,6 +220,9 @@ _ROLES: dict[str, dict[str, Any]] = {
     "meta": {**_BASE},
 }
 
+#: the Gantt's today line: the current month's column framed in dark red (thin: the only border
+#: weight Excel allows in a conditional format)
+_TODAY_LINE = {"left": 1, "left_color": "#C00000", "right": 1, "right_color": "#C00000"}
 _DXF: dict[str, dict[str, Any]] = {
     "late": {"bg_color": RED_FILL, "font_color": RED_FONT},
     "red": {"bg_color": RED_FILL, "font_color": RED_FONT},
@@ -233,6 +236,9 @@ _DXF: dict[str, dict[str, Any]] = {
     "gantt_done": {"bg_color": "#70AD47", "font_color": "#70AD47"},
     "gantt_late": {"bg_color": "#E15759", "font_color": "#E15759"},
     "gantt_cancelled": {"bg_color": "#D0D0D0", "font_color": "#D0D0D0"},
-    "today": {"bg_color": "#FFD966", "font_color": "#1F2D3D", "bold": True},  # dark on yellow: readable
-    "today_column": {"bg_color": "#FFF2CC"},
+    **{f"{k}_today": {"bg_color": c, "font_color": c, **_TODAY_LINE}
+       for k, c in (("gantt_plan", "#5B9BD5"), ("gantt_done", "#70AD47"), ("gantt_late", "#E15759"),
+                    ("gantt_cancelled", "#D0D0D0"))},
+    "today": {"bg_color": "#FFD966", "font_color": "#1F2D3D", "bold": True, **_TODAY_LINE},  # dark on yellow
+    "today_column": {"bg_color": "#FFF2CC", **_TODAY_LINE},
 }

@@ -396,13 +396,18 @@ def write_planning(book: Book, ws: Any) -> None:
         today = f"AND(TODAY()>={month},TODAY()<=EOMONTH({month},0))"
         finished = f'OR({st}="{done}",AND(ISNUMBER({where["progress"]}),{where["progress"]}>=1))' \
             if with_progress else f'{st}="{done}"'
-        rules = [
-            (f'=AND({overlap},{st}="{book.label("status", "cancelled")}")', "gantt_cancelled"),
-            (f"=AND({overlap},{finished})", "gantt_done"),
-            (f'=AND({overlap},{e}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "gantt_late"),
-            (f"=AND({overlap})", "gantt_plan"),
-            (f"={today}", "today_column"),  # the current month runs down the chart, under the bars
+        bars = [
+            (f'AND({overlap},{st}="{book.label("status", "cancelled")}")', "gantt_cancelled"),
+            (f"AND({overlap},{finished})", "gantt_done"),
+            (f'AND({overlap},{e}<TODAY(),{st}<>"{closed[0]}",{st}<>"{closed[1]}")', "gantt_late"),
+            (f"AND({overlap})", "gantt_plan"),
         ]
+        # The today line: the current month's column framed in red from the header down, bars
+        # included. LibreOffice applies only the first true rule of a range, so each bar style has
+        # a twin with the frame, tested first; the month's tint runs under the bars.
+        rules = [(f"=AND({today},{f})", f"{style}_today") for f, style in bars]
+        rules += [(f"={f}", style) for f, style in bars]
+        rules.append((f"={today}", "today_column"))
         for formula, style in rules:
             ws.conditional_format(first, c0, last, c1, {"type": "formula", "criteria": formula,
                                                         "format": book.dxf(style)})

@@ -80,6 +80,14 @@ def write_table(
     place = TablePlace(ws.name, top, first_col, last_row, columns)
 
     # Cells: typed values for filled rows, formatted blanks otherwise, formulas with cached values.
+    # An empty action row numbers itself: its N° cell shows its number as soon as an action is
+    # typed on the row (a constant in the formula, so the number stays with the action when the
+    # table is sorted: the history and the tasks refer to actions by it).
+    self_numbered = tdef.key == "actions" and any(c.key == "no" for c in columns) and "action" in \
+        {c.key for c in columns}
+    next_no = 1 + max((int(r["no"]) for r in rows if isinstance(r.get("no"), (int, float))
+                       and not isinstance(r.get("no"), bool)), default=0)
+    action_ref = f"{tdef.table_name}[[#This Row],[{tdef.column('action').label(lang)}]]" if self_numbered else ""
     for i in range(n_rows):
         r = top + 1 + i
         row = rows[i] if i < len(rows) else {}
@@ -92,6 +100,10 @@ def write_table(
                 ws.write_formula(r, col, formulas[c.key], book.fmt("computed", c.kind), cached.get(c.key, ""))
                 continue
             value = row.get(c.key)
+            if self_numbered and c.key == "no" and (value is None or value == "") and not large:
+                ws.write_formula(r, col, f'=IF({action_ref}="","",{next_no})', book.fmt("input", c.kind), "")
+                next_no += 1
+                continue
             if large and (value is None or value == ""):
                 continue  # the column's format applies
             fmt = book.fmt("input", c.kind)
