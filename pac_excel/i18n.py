@@ -425,9 +425,9 @@ TX: dict[str, T] = {
     "pipeline.gap": T("Écart à l’objectif", "Gap to target"),
     "pipeline.coverage": T("Couverture", "Coverage"),
     "planning.hint": T("Calculé à partir des dates du Plan d’actions. Bleu : prévu · vert : terminé · rouge : en retard"
-                       " · gris : abandonné · jaune : le mois en cours.",
+                       " · gris : abandonné · jaune, cadre rouge : le mois en cours (aujourd’hui).",
                        "Computed from the Action plan dates. Blue: planned · green: done · red: late · grey: "
-                       "cancelled · yellow: the current month."),
+                       "cancelled · yellow, red frame: the current month (today)."),
     "dashboard.title": T("Tableau de bord", "Dashboard"),
     "dashboard.summary": T("Synthèse", "Summary"),
     "dashboard.by_status": T("Actions par statut", "Actions by status"),

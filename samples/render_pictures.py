@@ -21,7 +21,7 @@ from libreoffice import convert  # noqa: E402
 PICTURES = {
     "plan.png": ("Plan d’actions", 110, 40, 30, 1480, 330),
     "dashboard.png": ("Tableau de bord", 90, 30, 20, 1000, 540),
-    "planning.png": ("Planning", 110, 30, 40, 1160, 300),
+    "planning.png": ("Planning", 110, 30, 40, 1250, 300),
     "pipeline.png": ("Pipeline", 90, 30, 20, 1000, 340),
 }
 
