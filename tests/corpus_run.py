@@ -47,11 +47,18 @@ def non_blank_rows_after(path: str, sheet: str, header_row: int) -> int:
     # the computed columns of our own templates (by their header labels) hold formula results, not inputs,
     from pac_excel import schema
 
-    # and so does N°, which numbers an empty row by itself (a number alone is no action)
-    computed = {c.label(lang) for c in schema.ACTIONS.columns if c.computed or c.key == "no" for lang in schema.LANGS}
+    # and so does N° when it holds a number: it numbers an empty row by itself (a number alone is
+    # no action; a "TOTAL" typed there is a row)
+    computed = {c.label(lang) for c in schema.ACTIONS.columns if c.computed for lang in schema.LANGS}
+    numbering = {schema.ACTIONS.column("no").label(lang) for lang in schema.LANGS}
     header = rows[header_row - 1] if 0 < header_row <= len(rows) else []
     skip = {i for i, v in enumerate(header) if isinstance(v, str) and v.strip() in computed}
-    return sum(1 for row in rows[header_row:] if any(v not in ("", None) for i, v in enumerate(row) if i not in skip))
+    number_col = {i for i, v in enumerate(header) if isinstance(v, str) and v.strip() in numbering}
+
+    def counts(i: int, v: object) -> bool:
+        return v not in ("", None) and i not in skip and not (i in number_col and isinstance(v, (int, float)))
+
+    return sum(1 for row in rows[header_row:] if any(counts(i, v) for i, v in enumerate(row)))
 
 
 def peak_rss_mib() -> float:

@@ -25,8 +25,17 @@ def header_words(tdef: TableDef) -> dict[str, str]:
     a TableDef is costly; the entry keeps it alive, so its id is never reused)."""
     known = _WORDS.get(id(tdef))
     if known is None or known[0] is not tdef:
-        known = _WORDS[id(tdef)] = (tdef, {w: c.key for c in tdef.columns for w in c.header_words()})
+        words = {w: c.key for c in tdef.columns for w in c.header_words()}
+        known = _WORDS[id(tdef)] = (tdef, words)
+        # a header cell starts as the word it names: its first 4 folded letters, or the whole
+        # word when it is shorter ("N°\n(précisez)" names "n°")
+        plain = [w.removeprefix(MONEY_MARK) for w in words]
+        _PREFIXES[id(tdef)] = (frozenset(_prefix(w) for w in plain if len(w) >= 4),
+                               tuple(sorted({w for w in plain if len(w) < 4})))
     return known[1]
+
+
+_PREFIXES: dict[int, tuple[frozenset[str], tuple[str, ...]]] = {}
 
 
 def _candidates(text: str) -> list[str]:
@@ -40,7 +49,9 @@ def _candidates(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-_MATCHES: dict[tuple[int, str], str | None] = {}
+#: per table definition (by id, kept alive by _WORDS): header text → column key or None
+_MATCHES: dict[int, dict[str, str | None]] = {}
+_MATCHES_MAX = 100_000
 #: a currency in a header: "(€)", "k€", "EUR", "euros", "CHF", "$"…
 _MONEY = re.compile(r"[€$£¤]|\b(?:k?eur|euros?|chf|cad|xof|xaf|mad|tnd|usd|gbp)\b", re.I)
 
@@ -48,19 +59,33 @@ _MONEY = re.compile(r"[€$£¤]|\b(?:k?eur|euros?|chf|cad|xof|xaf|mad|tnd|usd|g
 def match_header(tdef: TableDef, value: Any) -> str | None:
     """The column key a header text names, or None. Results are cached per table and text:
     a batch of team files repeats the same few labels thousands of times."""
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+    if not isinstance(value, str):
         return None
-    words = header_words(tdef)  # first: it keeps tdef alive, so id(tdef) names it
-    key = (id(tdef), value)
-    if key in _MATCHES:
-        return _MATCHES[key]
+    header_words(tdef)  # first: it keeps tdef alive, so id(tdef) names it
+    cache = _MATCHES.setdefault(id(tdef), {})
+    found = cache.get(value, _UNSEEN)
+    if found is _UNSEEN:
+        found = _match(tdef, value)
+        if len(cache) < _MATCHES_MAX:
+            cache[value] = found
+    return found  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+
+
+def _match(tdef: TableDef, value: str) -> str | None:
+    if not value.strip() or len(value) > 200:
+        return None
+    longer, short = _PREFIXES[id(tdef)]
+    start = normalize_label(value.lstrip()[:8])
+    if start[:4] not in longer and not start.startswith(short) and not _MONEY.match(value.lstrip()):
+        return None  # every reading of a header starts as it does: no known header starts so (most cells)
+    words = header_words(tdef)
     candidates = _candidates(value)
     if _MONEY.search(value) or currency_of_header(value):  # "Réalisé (€)": first the words a currency mark qualifies
         candidates = [MONEY_MARK + c for c in candidates] + candidates
-    found = next((words[c] for c in candidates if c in words), None)
-    if len(_MATCHES) < 100_000:
-        _MATCHES[key] = found
-    return found
+    return next((words[c] for c in candidates if c in words), None)
 
 
 _TOTAL_PREFIXES = ("tota", "sous", "gran", "subt")
@@ -68,7 +93,9 @@ _TOTAL_PREFIXES = ("tota", "sous", "gran", "subt")
 
 def _prefix(value: str) -> str:
     """The folded first letters of a text: a cheap, cached first test before a full match."""
-    return normalize_label(value[:4])[:4]
+    # 8 characters folded, then 4 kept: an accent typed as a combining mark ("E\u0301cart")
+    # takes a character of its own before folding
+    return normalize_label(value[:8])[:4]
 
 
 def is_subtotal_label(label: str) -> bool:
@@ -136,12 +163,19 @@ class FoundTable:
         return a1(row, self.columns[key])
 
 
-def _score_row(tdef: TableDef, row: list[Any]) -> dict[str, int]:
+def _score_row(tdef: TableDef, texts: list[tuple[int, str]]) -> dict[str, int]:
+    """The columns a row's texts name, if it were ``tdef``'s header (the hot loop of table
+    detection: every row of every sheet scanned goes through it, so cached texts are looked up
+    inline)."""
     found: dict[str, int] = {}
-    for c, v in enumerate(row):
-        key = match_header(tdef, v)
+    header_words(tdef)
+    cache = _MATCHES.setdefault(id(tdef), {})
+    for c, v in texts:
+        key = cache.get(v, _UNSEEN)
+        if key is _UNSEEN:
+            key = match_header(tdef, v)
         if key and key not in found:
-            found[key] = c
+            found[key] = c  # type: ignore[index]
     return found
 
 
@@ -165,9 +199,10 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
             if exclude is not None and exclude.sheet.name == name and (
                     r == exclude.header_row or r in {i for i, why in exclude.ignored if why == "repeated_header"}):
                 continue
-            if sum(isinstance(v, str) and v != "" for v in row) < min_columns:
+            texts = [(c, v) for c, v in enumerate(row) if type(v) is str and v]
+            if len(texts) < min_columns:
                 continue
-            found = _score_row(tdef, row)
+            found = _score_row(tdef, texts)
             if anchor in found and len(found) >= min_columns:
                 key = (len(found), -rank, name, r)
                 if best is None or key[:2] > best[:2]:
@@ -224,7 +259,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     meaningful = [k for k in columns if k not in computed and k != "no"]
     block: list[DataRow] = []
     after_total = False  # below a grand total, a row of text only is a note, not an action
-    anchor_prefixes = {w[:4] for w, k in header_words(tdef).items() if k == anchor}
+    anchor_prefixes = {_prefix(w) for w, k in header_words(tdef).items() if k == anchor}
     anchor_col = columns.get(anchor, -1)
     # a header cell never holds a number or a date: such a value rules out a repeated header
     typed = [c for k, c in columns.items() if k in meaningful and tdef.column(k).kind in _TYPED_KINDS]
@@ -256,7 +291,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
         else:
             a = values.get(anchor)
             if (isinstance(a, str) and _prefix(a) in anchor_prefixes and match_header(tdef, a) == anchor
-                    and len(_score_row(tdef, row)) >= 3):
+                    and len(_score_row(tdef, [(c, v) for c, v in enumerate(row) if type(v) is str and v])) >= 3):
                 found.ignored.append((r, "repeated_header"))
                 block = []
                 after_total = False
