@@ -292,6 +292,91 @@ def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
     return out
 
 
+def s10_writers(cfg: dict[str, int], tmp: Path) -> list[Row]:
+    """Issue 17: writing the consolidated action table — the credible writers side by side on the
+    same rows (scenario 9's trames, read once): XlsxWriter as pac-excel uses it (the Excel Table,
+    a format per kind, amounts in their plan's currency), XlsxWriter's leanest loop (values
+    only), and the Rust-backed writers built on rust_xlsxwriter when they are installed
+    (``pip install xlsxturbo rustpy-xlsxwriter``; xlsxturbo takes a pandas DataFrame, whose import
+    is counted). In process, after reading."""
+    import importlib.util
+    from datetime import datetime
+
+    from pac_excel.consolidation import consolidate
+    from pac_excel.report.consolidated import ConsolidatedWriter, action_keys
+
+    k, n, runs = cfg["teams"], cfg["team_rows"], max(1, cfg["runs"] // 2 + 1)
+    folder = CACHE / f"trames_{k}x{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(k):
+        foreign_trame(folder / f"trame{i:03d}.xlsx", n, seed=i)
+    c = consolidate([folder], jobs=1)
+    keys = action_keys()
+    rows = [[f.team if key == "team" else f"{f.path.name} · {a.sheet}!{a.row}" if key == "source"
+             else getattr(a, key, None) for key in keys] for f, a in c.actions()]
+    label = f"{len(rows):,} rows × {len(keys)} columns".replace(",", " ")
+
+    def ours() -> None:
+        with ConsolidatedWriter(tmp / "w_ours.xlsx", force=True) as w:
+            for e in c.files:
+                w.add(e)
+            w.finish(c)
+
+    def lean() -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(tmp / "w_lean.xlsx"), {"constant_memory": True, "strings_to_numbers": False,
+                                                            "strings_to_formulas": False, "strings_to_urls": False})
+        ws = wb.add_worksheet("Actions")
+        d = wb.add_format({"num_format": "dd/mm/yyyy"})
+        for r, row in enumerate(rows, 1):
+            for col, v in enumerate(row):
+                if type(v) is str:
+                    if v:
+                        ws.write_string(r, col, v)
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    ws.write_number(r, col, v)
+                elif isinstance(v, date):
+                    ws.write_datetime(r, col, datetime(v.year, v.month, v.day), d)
+        wb.close()
+
+    out: list[Row] = []
+    t_ours = median_call(ours, runs)
+    out.append(("10 writers", f"XlsxWriter as pac-excel writes the consolidated workbook ({label}, every sheet)",
+                f"{t_ours:.2f} s", "reference", None))
+    t = median_call(lean, runs)
+    out.append(("10 writers", "XlsxWriter, leanest loop: values only, no Table, no formats", f"{t:.2f} s", "", None))
+    records = [dict(zip(keys, row)) for row in rows]
+    if importlib.util.find_spec("rustpy_xlsxwriter"):
+        import rustpy_xlsxwriter
+
+        t = median_call(lambda: rustpy_xlsxwriter.write_worksheet(records, str(tmp / "w_rust.xlsx"),
+                                                                  sheet_name="Actions"), runs)
+        out.append(("10 writers", "rustpy-xlsxwriter, records (no Excel Table in its API)", f"{t:.2f} s", "", None))
+    else:
+        out.append(("10 writers", "rustpy-xlsxwriter", "not installed", "", None))
+    if importlib.util.find_spec("xlsxturbo"):
+        import xlsxturbo
+
+        def turbo() -> None:
+            import pandas as pd
+
+            xlsxturbo.df_to_xlsx(pd.DataFrame(rows, columns=list(keys)), str(tmp / "w_turbo.xlsx"),
+                                 sheet_name="Actions", table_style="Light9", table_name="T_Consolidation",
+                                 freeze_panes=True)
+
+        started = time.perf_counter()
+        import pandas  # noqa: F401  (its import is part of what xlsxturbo costs a fresh process)
+
+        imported = time.perf_counter() - started
+        t = median_call(turbo, runs)
+        out.append(("10 writers", "xlsxturbo, a DataFrame with the Excel Table (pandas import apart)",
+                    f"{t:.2f} s (+{imported:.2f} s import)", "", None))
+    else:
+        out.append(("10 writers", "xlsxturbo", "not installed", "", None))
+    return out
+
+
 def s6_generate_big(cfg: dict[str, int], tmp: Path) -> list[Row]:
     n = cfg["generate"]
     t, rss = median_proc(pac_excel() + ["new", str(tmp / "big.xlsx"), "--actions", str(n), "--force"], 1)
@@ -453,7 +538,7 @@ def render(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run (used by the tests)")
-    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="scenarios to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7,8,9,10", help="scenarios to run, e.g. 1,3")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     global CACHE
@@ -469,7 +554,8 @@ def main(argv: list[str] | None = None) -> int:
         for num, fn in ((1, lambda: s1_startup(cfg)), (2, lambda: s2_new(cfg, tmp)), (3, lambda: s3_analyze_plan(cfg)),
                         (4, lambda: s4_analyze_big(cfg)), (5, lambda: s5_consolidate(cfg, tmp)),
                         (6, lambda: s6_generate_big(cfg, tmp)), (7, lambda: s7_history(cfg, tmp)),
-                        (8, lambda: s8_web(cfg, tmp)), (9, lambda: s9_consolidate_trames(cfg, tmp))):
+                        (8, lambda: s8_web(cfg, tmp)), (9, lambda: s9_consolidate_trames(cfg, tmp)),
+                        (10, lambda: s10_writers(cfg, tmp))):
             if num in only:
                 rows += fn()
                 print(f"scenario {num} done", file=sys.stderr, flush=True)
