@@ -193,11 +193,17 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
     if order and order[0] in (prefer or []):
         wb.prefetch(order[0])
     best: tuple[int, int, str, int] | None = None  # (score, preference, sheet, row)
+    # the rows the excluded table took (its header and repeated headers, its actions, its totals)
+    # are no other table's header: not scanned again (a note below it may be one)
+    taken: set[int] = set()
+    if exclude is not None:
+        taken = {exclude.header_row, *(d.index for d in exclude.rows), *(t.index for t in exclude.totals),
+                 *(i for i, why in exclude.ignored if why == "repeated_header")}
     for rank, name in enumerate(order):
         sheet = wb.sheet(name)
+        skip = taken if exclude is not None and exclude.sheet.name == name else ()
         for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-            if exclude is not None and exclude.sheet.name == name and (
-                    r == exclude.header_row or r in {i for i, why in exclude.ignored if why == "repeated_header"}):
+            if r in skip:
                 continue
             texts = [(c, v) for c, v in enumerate(row) if type(v) is str and v]
             if len(texts) < min_columns:
