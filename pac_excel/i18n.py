@@ -101,6 +101,7 @@ TX: dict[str, T] = {
     "web.new.button": T("Télécharger le classeur", "Download the workbook"),
     "web.template": T("Modèle", "Template"),
     "web.language": T("Langue", "Language"),
+    "web.currency": T("Devise des montants", "Currency of the amounts"),
     "web.company": T("Entreprise", "Company"),
     "web.team": T("Équipe", "Team"),
     "web.teams": T("Équipes", "Teams"),

@@ -395,3 +395,61 @@ def test_amounts_show_the_plans_currency_and_counts_show_none(app_client, tmp_pa
     assert r.json()["currency"] == "CHF"
     board = c.get(f"/campaigns/{created['id']}", headers=AUTH).text
     assert f"{planned} CHF" in board
+
+
+def test_a_campaign_in_francs_hands_out_workbooks_in_francs(app_client, tmp_path):
+    c = app_client
+    r = c.post("/api/campaigns", headers=AUTH, json={"name": "Revue CH", "review": "2027-CH", "deadline": "2099-01-01",
+                                                      "template": "pac", "lang": "fr", "currency": "chf",
+                                                      "teams": ["Genève", "Lausanne"]})
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    assert c.get(f"/api/campaigns/{cid}", headers=AUTH).json()["currency"] == "CHF"
+    link = path_of(r.json()["teams"][0]["link"])
+    blank = tmp_path / "geneve.xlsx"
+    got = c.get(f"{link}/workbook.xlsx")
+    # a team name with an accent: an ASCII name for every client, the real one for those that read it
+    assert got.headers["content-disposition"] == ("attachment; filename=\"PAC-Geneve-2027-CH.xlsx\"; "
+                                                  "filename*=UTF-8''PAC-Gen%C3%A8ve-2027-CH.xlsx")
+    blank.write_bytes(got.content)
+    from pac_excel import analyze
+
+    assert analyze(blank).currency == "CHF"
+    # its plan, uploaded and handed back for the next review, stays in francs
+    f = generate(tmp_path / "filled.xlsx", GenerateOptions(currency="CHF", force=True),
+                 PlanData(team="Genève", actions=[dict(no=1, action="Salon", budget_planned=5000.0)]))
+    c.post(link, files={"file": ("filled.xlsx", f.read_bytes())}, data={"csrf": csrf_of(c.get(link).text)})
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(c.get(f"{link}/workbook.xlsx").content)
+    assert analyze(again).currency == "CHF" and analyze(again).totals()["budget_planned"] == 5000.0
+    bad = c.post("/api/campaigns", headers=AUTH, json={"name": "X", "review": "X", "deadline": "2099-01-01",
+                                                        "teams": ["A"], "currency": "ZZZ"})
+    assert bad.status_code in (400, 422) and "ZZZ" in bad.text
+    home = c.get("/").text  # the public blank workbook can be asked in a currency too
+    wb = c.post("/new", data={"csrf": csrf_of(home), "template": "pac", "lang": "fr", "currency": "XOF",
+                              "actions": "10", "year": "2027"})
+    assert wb.status_code == 200
+    (tmp_path / "xof.xlsx").write_bytes(wb.content)
+    assert analyze(tmp_path / "xof.xlsx").currency == "XOF"
+
+
+def test_campaigns_made_before_the_currency_setting_are_in_euros(store_url):
+    import sqlalchemy as sa
+    from alembic import command
+
+    from pac_excel.store import HEAD, Store, _migrations
+
+    engine = sa.create_engine(store_url)
+    cfg = _migrations()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO campaigns (name, review, deadline, template, lang, created_at) "
+                             "VALUES ('Old', 'R0', :d, 'pac', 'fr', :t)"),
+                     {"d": date(2027, 1, 1), "t": date(2026, 1, 1)})
+    engine.dispose()
+    with Store(store_url) as store:
+        assert store.revision() == HEAD
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT currency FROM campaigns")).scalar_one() == "EUR"

@@ -26,7 +26,7 @@ from ..errors import PacError, PlanReadError, UsageError, rejection_code
 from .tables import blobs, reviews, submissions
 
 #: the schema revision this pac-excel writes (the last migration; a test keeps them equal)
-HEAD = "0003"
+HEAD = "0004"
 #: a file larger than this is not stored (a plan is a few hundred KiB)
 MAX_FILE_BYTES = 64 << 20
 _PG_LOCK = 0x70AC_E8C1  # advisory lock id of pac-excel migrations

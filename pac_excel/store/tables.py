@@ -76,6 +76,7 @@ campaigns = Table(
     Column("company", Text),
     Column("year", Integer),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("currency", String(3), nullable=False, server_default="EUR"),  # since 0004
 )
 
 campaign_teams = Table(

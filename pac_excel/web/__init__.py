@@ -156,6 +156,7 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
             year = int(str(form.get("year") or date.today().year))
             options = GenerateOptions(template=str(form.get("template") or "pac"), lang=str(form.get("lang") or lang),
                                       company=_field(form, "company"), team=_field(form, "team"), year=year,
+                                      currency=str(form.get("currency") or schema.DEFAULT_CURRENCY).upper(),
                                       actions=rows)
             with tempfile.TemporaryDirectory(prefix="pac-web-") as tmp:
                 data = generate(Path(tmp) / "plan.xlsx", options).read_bytes()
@@ -233,6 +234,7 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
                 "name": str(form.get("name") or ""), "review": str(form.get("review") or ""),
                 "deadline": str(form.get("deadline") or ""), "template": str(form.get("template") or "pac"),
                 "lang": str(form.get("lang") or lang), "company": _field(form, "company"),
+                "currency": str(form.get("currency") or schema.DEFAULT_CURRENCY),
                 "year": str(form.get("year") or ""), "teams": teams, "emails": emails})
         except ValueError as err:
             from ..templates import all_templates
@@ -313,9 +315,9 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
         snap = store.snapshot(subs[-1].id) if subs else store.latest_snapshot(team["name"])
         if snap is None:
             raise HTTPException(404)
-        safe = re.sub(r"[^\w.\- ]", "_", f"PAC-{team['name']}-{c['review']}")[:100]
+        name = f"PAC-{team['name']}-{c['review']}"[:100] + ".ics"
         return Response(build(snap.plan.data, c["lang"]).to_ical(), media_type="text/calendar; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{safe}.ics"'})
+                        headers={"Content-Disposition": _attachment(name)})
 
     @app.post("/t/{token}", summary="Envoyer le plan d'une équipe (lien de l'équipe)")
     async def team_upload(request: Request, token: str) -> Response:
@@ -340,7 +342,7 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
     # ------------------------------------------------------------------ JSON API (director)
     @app.post("/api/campaigns", status_code=201, summary="Créer une campagne")
     async def api_create(request: Request) -> JSONResponse:
-        """JSON ``{"name", "review", "deadline": "YYYY-MM-DD", "template", "lang", "teams": [...]}``
+        """JSON ``{"name", "review", "deadline": "YYYY-MM-DD", "template", "lang", "currency"?, "teams": [...]}``
         → ``201 {"id", "teams": [{"name", "link"}]}``."""
         need_director(request)
         try:
@@ -371,7 +373,8 @@ def create_app(db: str | None = None, max_upload_mb: int = 20, admin_token: str 
         return JSONResponse({**_public(c), "teams": [
             {"name": t["name"], "status": t["status"], "submitted_at": t["submitted_at"], "problems": t["problems"],
              "link": f"{base}/t/{t['token']}" if not t["revoked"] else None} for t in status],
-            "totals": {k: figures[k] for k in aggregate.total_keys()} if figures else None})
+            "totals": {k: figures[k] for k in aggregate.total_keys()} if figures else None,
+            "totals_currency": figures["currency"] if figures else None})
 
     @app.get("/api/campaigns/{cid}/consolidated.xlsx", summary="Le classeur consolidé d'une campagne")
     def api_consolidated(request: Request, cid: int) -> Response:
@@ -436,10 +439,23 @@ async def _save(upload: Any, folder: Path) -> Path:
     return path
 
 
+def _attachment(name: str) -> str:
+    """A Content-Disposition for a download named after a team ("PAC-Genève-2027-T1.xlsx"): an
+    ASCII name for every client (accents folded, anything else "_"), and the name itself,
+    UTF-8 and percent-encoded, for those that read it (RFC 6266). Headers are bytes: a raw "è"
+    there is not UTF-8 to anyone."""
+    import unicodedata
+    from urllib.parse import quote
+
+    name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", name)[:120]
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9.\- ]", "_", folded) or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def _xlsx(data: bytes, name: str) -> Response:
-    safe = re.sub(r"[^\w.\- ]", "_", name)[:120]
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+                    headers={"Content-Disposition": _attachment(name)})
 
 
 def _report_downloads(result: Any, tmp: Path, lang: str) -> dict[str, str]:
@@ -534,7 +550,7 @@ def _campaigns(store: Store) -> list[dict[str, Any]]:
 
 def _public(c: dict[str, Any]) -> dict[str, Any]:
     return {"id": c["id"], "name": c["name"], "review": c["review"], "deadline": c["deadline"].isoformat(),
-            "template": c["template"], "lang": c["lang"]}
+            "template": c["template"], "lang": c["lang"], "currency": c["currency"]}
 
 
 def _campaign(store: Store, cid: int) -> dict[str, Any]:
@@ -584,13 +600,16 @@ def _create_campaign(store: Store, body: dict[str, Any]) -> tuple[int, list[tupl
         raise ValueError(err.message("fr")) from None
     if lang not in schema.LANGS:
         raise ValueError(tx("err.lang", "fr").format(lang=lang))
+    currency = str(body.get("currency") or schema.DEFAULT_CURRENCY).upper()
+    if currency not in schema.CURRENCIES:
+        raise ValueError(tx("err.currency", "fr").format(currency=currency, known=", ".join(schema.CURRENCIES)))
     given = str(body.get("year") or "")
     year = int(given) if given.isdigit() else deadline.year
     emails = body.get("emails") or {}
     tokens = [(t, team_token()) for t in teams]
     with store.engine.begin() as conn:
         cid = conn.execute(campaigns.insert().values(
-            name=name, review=review, deadline=deadline, template=template, lang=lang,
+            name=name, review=review, deadline=deadline, template=template, lang=lang, currency=currency,
             company=(str(body.get("company") or "").strip()[:200] or None), year=year,
             created_at=datetime.now(UTC)).returning(campaigns.c.id)).scalar_one()
         conn.execute(campaign_teams.insert(), [{"campaign_id": cid, "name": t, "token": tok,
@@ -637,10 +656,10 @@ def _team_workbook(store: Store, c: dict[str, Any], team: dict[str, Any]) -> byt
             read.data.team = team["name"]
             read.data.company = c["company"] or read.data.company
             read.data.year = c["year"] or read.data.year
-            rebuild(read, out, lang=c["lang"], template=c["template"])
+            rebuild(read, out, lang=c["lang"], template=c["template"], currency=c["currency"])
         else:
             generate(out, GenerateOptions(template=c["template"], lang=c["lang"], company=c["company"],
-                                          team=team["name"], year=c["year"]))
+                                          team=team["name"], year=c["year"], currency=c["currency"]))
         return out.read_bytes()
 
 
