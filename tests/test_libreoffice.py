@@ -645,3 +645,55 @@ def test_an_action_typed_on_an_empty_row_numbers_itself(lo_available, tmp_path):
     assert not error_cells(openpyxl.load_workbook(out, data_only=True))
     a = analyze(out)
     assert a.totals()["actions"] == 3 and not [p for p in a.problems if p.severity == "error"]
+
+
+def test_categories_renamed_and_added_are_summed_by_the_dashboard(lo_available, tmp_path):
+    """Issue 15: the category list holds 20 entries. On the trame (its 15 pre-listed families of
+    actions filed under the standard categories) a person renames a category and fills the list
+    up to its 20th entry, files actions under them in LibreOffice: the dashboard's breakdown
+    follows the list (renamed and added categories summed, the 20th included), and analyze
+    finds the same figures."""
+    lang = "fr"
+    blank = make(tmp_path, "trame.xlsx", template="trame", lang=lang, actions=30)
+    wb = openpyxl.load_workbook(blank)
+    lists = wb[schema.sheet_name("lists", lang)]
+    col = next(c for c in lists[4] if c.value == schema.CATEGORY.title(lang)).column
+    cells = [lists.cell(r, col) for r in range(5, 5 + schema.CATEGORY.cells)]
+    named = [c for c in cells if c.value]
+    assert len(cells) == 20 and len(named) == len(schema.CATEGORY.values)
+    ws = wb[schema.sheet_name("actions", lang)]
+    headers, rows = table_cells(ws, ws.tables["T_Actions"])
+    col_of = {k: headers.index(schema.ACTIONS.column(k).label(lang)) for k in ("action", "category", "budget_planned")}
+    old = named[-1].value
+    named[-1].value = "Études terrain"  # renamed, and replaced in the rows filed under it (find and replace)
+    for r in rows:
+        if r[col_of["category"]].value == old:
+            r[col_of["category"]].value = "Études terrain"
+    second = next(c.value for c in named if c.value != "Études terrain")
+    cells[len(named)].value = "Salons pro"  # added below the list
+    for i, c in enumerate(cells[len(named) + 1:-1]):
+        c.value = f"Famille {i + 1}"
+    cells[-1].value = "Partenariats"  # the 20th entry
+    typed = [("Enquête clients", "Études terrain", 1000), ("Salon de Lyon", "Salons pro", 2000),
+             ("Salon de Paris", "Salons pro", 750.5), ("Autre", second, 500), ("Club d'affaires", "Partenariats", 320)]
+    free = [r for r in rows if not r[col_of["action"]].value]
+    for row, (action, category, budget) in zip(free, typed):
+        row[col_of["action"]].value = action
+        row[col_of["category"]].value = category
+        row[col_of["budget_planned"]].value = budget
+    wb.save(tmp_path / "typed.xlsx")
+    out, = convert([tmp_path / "typed.xlsx"], tmp_path / "lo")
+    values = openpyxl.load_workbook(out, data_only=True)
+    assert not error_cells(values)
+    dash = values[schema.sheet_name("dashboard", lang)]
+    section = _section(dash, schema.ACTIONS.column("category").label(lang), schema.CATEGORY.cells)
+    for name in ("Études terrain", "Salons pro", second, "Partenariats"):
+        sel = [b for _, c, b in typed if c == name]
+        prefilled = [r for r in rows if r[col_of["category"]].value == name and r not in free]
+        planned = sum(sel) + sum(r[col_of["budget_planned"]].value or 0 for r in prefilled)
+        assert section[name][:2] == [len(sel) + len(prefilled), approx(planned)], name
+    a = analyze(out)
+    assert not [p for p in a.problems if p.code == "unknown_value"]
+    groups = a.group("category")
+    for name in ("Études terrain", "Salons pro", "Partenariats"):
+        assert groups[name]["budget_planned"] == approx(sum(b for _, c, b in typed if c == name))
