@@ -59,7 +59,8 @@ class Currency:
 #: the currencies of French-speaking plans: the euro area, Switzerland, Canada, the CFA francs
 #: of West and Central Africa, the Maghreb, and the few a plan abroad is kept in
 CURRENCIES: dict[str, Currency] = {c.code: c for c in (
-    Currency("EUR", "€", ("€", "eur", "euro", "euros", "k€", "keur")),
+    # not "k€": thousands of euros are another scale, never read as euros
+    Currency("EUR", "€", ("€", "eur", "euro", "euros")),
     Currency("CHF", "CHF", ("chf", "fr.", "francs suisses")),
     Currency("CAD", "$ CA", ("cad", "$ ca", "$ can", "ca$", "dollars canadiens")),
     Currency("XOF", "FCFA", ("xof", "fcfa", "f cfa", "cfa")),
@@ -74,8 +75,9 @@ DEFAULT_CURRENCY = "EUR"
 
 
 def currency_of_header(text: str) -> str | None:
-    """The currency a header names ("Budget (CHF)" → CHF, "Réalisé (€)" → EUR, "Coût k€" → EUR,
-    "en dollars canadiens" → CAD); None when it names none. "FCFA" alone is read as XOF."""
+    """The currency a header names ("Budget (CHF)" → CHF, "Réalisé (€)" → EUR, "en dollars
+    canadiens" → CAD); None when it names none, or thousands ("k€": another scale, not guessed).
+    "FCFA" alone is read as XOF."""
     m = _CURRENCY_WORDS.search(" ".join(str(text).casefold().split()))
     return _CURRENCY_BY_WORD[m.group(1)] if m else None
 

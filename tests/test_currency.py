@@ -227,3 +227,30 @@ def test_one_currency_consolidates_as_before(tmp_path):
     assert c.currency == "CHF" and not c.mixed
     assert c.totals()["budget_planned"] == _expected("budget_planned") + math.fsum(r[2] for r in ROWS)
     assert not any(p.code == "currencies_differ" for p in c.all_problems())
+
+
+@pytest.mark.parametrize("typed, value", [("1 500 CHF", 1500.0), ("12 000 FCFA", 12000.0), ("300 DH", 300.0),
+                                          ("$1,500.00", 1500.0), ("2 000 €", 2000.0), ("EUR 12", 12.0),
+                                          ("1 000 Fr.", 1000.0), ("250,50 $ CA", 250.5)])
+def test_amounts_typed_with_their_currency_are_read(typed, value):
+    from pac_excel.read.values import parse_number
+
+    assert parse_number(typed) == (value, None)
+
+
+@pytest.mark.parametrize("typed", ["2 k€", "3 keur", "CHF", "abc CHF"])
+def test_thousands_and_marks_alone_are_not_amounts(typed):
+    """"2 k€" is 2,000 euros: read as 2 it would be a thousand times wrong — never guessed."""
+    from pac_excel.read.values import parse_number
+
+    value, problem = parse_number(typed)
+    assert value is None and problem is not None and problem[0] == "invalid_number"
+
+
+def test_a_header_in_thousands_names_no_currency(tmp_path):
+    a = analyze(_trame(tmp_path / "k.xlsx", ["Action", "Responsable", "Budget (k€)", "Dépenses (k€)"], ROWS))
+    assert a.currency is None and a.totals()["budget_planned"] == math.fsum(r[2] for r in ROWS)
+    typed = [[r[0], r[1], f"{r[2]:,.0f} CHF".replace(",", " "), None] for r in ROWS]
+    b = analyze(_trame(tmp_path / "t.xlsx", ["Action", "Responsable", "Budget (CHF)", "Dépenses"], typed))
+    assert b.currency == "CHF" and b.totals()["budget_planned"] == math.fsum(r[2] for r in ROWS)
+    assert not [p for p in b.problems if p.code == "invalid_number"]

@@ -11,10 +11,17 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..schema import CURRENCIES
+
 Problem = tuple[str, dict[str, Any]] | None
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
-_CURRENCY = re.compile(r"(€|eur(?:os?)?|euros?)\s*$|^\s*(€|eur)\s*", re.I)
+#: a currency typed with an amount, before or after it: "2 000 €", "1 500 CHF", "12 000 FCFA",
+#: "$1,500", "300 DH" — every currency of schema.CURRENCIES, by its code, its mark or its words
+_MARKS = sorted({w for c in CURRENCIES.values() for w in (c.code, c.mark, *c.words)} | {"f cfa", "euro"},
+                key=len, reverse=True)
+_MARK = "|".join(re.escape(m) for m in _MARKS)
+_CURRENCY = re.compile(rf"(?<![a-z])(?:{_MARK})\s*$|^\s*(?:{_MARK})(?![a-z])\s*", re.I)
 _CORE = re.compile(r"^[0-9.,]+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
