@@ -48,9 +48,12 @@ class Diff:
     indicators_removed: list[str] = field(default_factory=list)
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
+    #: the currency of the amounts (the newer plan's; None when it names none)
+    currency: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "currency": self.currency,
             "added": [a.to_dict() for a in self.added],
             "removed": [a.to_dict() for a in self.removed],
             "changed": [{"action": a.to_dict(), "changes": [c.to_dict() for c in cs]} for a, cs in self.changed],
@@ -134,7 +137,8 @@ def _changes(a: ActionRecord, b: ActionRecord) -> list[Change]:
 def diff(old: Analysis, new: Analysis, old_no: dict[int, Any] | None = None,
          new_no: dict[int, Any] | None = None) -> Diff:
     pairs, added, removed = match(old.actions, new.actions, old_no, new_no)
-    d = Diff(added=added, removed=removed, before=old.totals(), after=new.totals())
+    d = Diff(added=added, removed=removed, before=old.totals(), after=new.totals(),
+             currency=getattr(new, "currency", None) or getattr(old, "currency", None))
     for a, b in pairs:
         cs = _changes(a, b)
         if cs:
@@ -177,16 +181,20 @@ class Trend:
     team: str | None
     reviews: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    #: the one currency of the plans summed; None when none names one, or several do (their
+    #: amounts are then not summed)
+    currency: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"team": self.team, "reviews": self.reviews, "indicators": self.indicators}
+        return {"team": self.team, "currency": self.currency, "reviews": self.reviews, "indicators": self.indicators}
 
 
 def trend(submissions: list[Any], review_order: list[str], team: str | None = None) -> Trend:
     """Per review, the sums over the teams' current plans (or one team's); per indicator, its
     latest value at each review."""
     current = [s for s in submissions if s.current and (team is None or s.team == team)]
-    out = Trend(team)
+    currencies = {s.totals.get("currency") for s in current} - {None}
+    out = Trend(team, currency=next(iter(currencies)) if len(currencies) == 1 else None)
     by_review: dict[str, list[Any]] = {}
     for s in current:
         by_review.setdefault(s.review, []).append(s)
@@ -199,6 +207,8 @@ def trend(submissions: list[Any], review_order: list[str], team: str | None = No
         for k in TREND_KEYS:
             vals = [s.totals.get(k) for s in subs if s.totals.get(k) is not None]
             money = k.startswith(("budget", "revenue"))
+            if money and len(currencies) > 1:
+                vals = []  # amounts in several currencies are never added together
             row[k] = (aggregate.cents(sum(vals)) if money else sum(vals)) if vals else None
         for k in ("attainment", "kpi_attainment"):  # averages over every action / indicator, not of averages
             pairs = [s.totals.get(f"{k}_sum_n") for s in subs if s.totals.get(f"{k}_sum_n")]

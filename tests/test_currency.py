@@ -254,3 +254,33 @@ def test_a_header_in_thousands_names_no_currency(tmp_path):
     b = analyze(_trame(tmp_path / "t.xlsx", ["Action", "Responsable", "Budget (CHF)", "Dépenses"], typed))
     assert b.currency == "CHF" and b.totals()["budget_planned"] == math.fsum(r[2] for r in ROWS)
     assert not [p for p in b.problems if p.code == "invalid_number"]
+
+
+def test_the_review_history_keeps_each_plans_currency_and_never_adds_two(tmp_path):
+    from pac_excel.history import diff_files
+    from pac_excel.report.history import write_diff, write_trend
+    from pac_excel.store import Store
+
+    def plan(name: str, currency: str, team: str, budgets: list[float]) -> Path:
+        return generate(tmp_path / name, GenerateOptions(currency=currency, force=True),
+                        PlanData(team=team, actions=[dict(no=i, action=f"A{i}", budget_planned=b)
+                                                     for i, b in enumerate(budgets, 1)]))
+
+    gen1, gen2 = plan("g1.xlsx", "CHF", "Genève", [1000, 500]), plan("g2.xlsx", "CHF", "Genève", [1200, 500, 300])
+    lyon = plan("l1.xlsx", "EUR", "Lyon", [700])
+    d = diff_files(gen1, gen2)
+    assert d.currency == "CHF" and d.to_dict()["currency"] == "CHF"
+    write_diff(d, tmp_path / "diff.xlsx")
+    assert any('"CHF"' in f for f in _money_formats(tmp_path / "diff.xlsx"))
+    with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
+        store.add([gen1], "R1")
+        store.add([gen2, lyon], "R2")
+        one = store.trend("Genève")
+        assert one.currency == "CHF"
+        assert [r["budget_planned"] for r in one.reviews] == [1500.0, 2000.0]
+        write_trend(one, tmp_path / "trend.xlsx")
+        assert any('"CHF"' in f for f in _money_formats(tmp_path / "trend.xlsx"))
+        both = store.trend()
+        assert both.currency is None
+        r2 = next(r for r in both.reviews if r["review"] == "R2")
+        assert r2["actions"] == 4 and r2["budget_planned"] is None  # francs and euros never added

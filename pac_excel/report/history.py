@@ -11,17 +11,16 @@ from .. import schema
 from ..fileio import atomic_output
 from ..i18n import figure_label, tx
 
-MONEY = schema.NUMBER_FORMATS[schema.Kind.MONEY]  # as in the plan
 
-
-def _formats(wb: Any) -> dict[str, Any]:
+def _formats(wb: Any, currency: str | None = schema.DEFAULT_CURRENCY) -> dict[str, Any]:
+    money = schema.money_format(currency)  # as in the plan
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
     return {
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F3864"}),
         "head": wb.add_format({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864", "border": 1,
                                "text_wrap": True}),
         "text": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "text_wrap": True}),
-        "money": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "num_format": MONEY}),
+        "money": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "num_format": money}),
         "int": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "num_format": "0"}),
         "pct": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "num_format": "0%"}),
         "date": wb.add_format({**base, "border": 1, "border_color": "#C9D3E0", "num_format": "dd/mm/yyyy"}),
@@ -65,7 +64,7 @@ def write_diff(d: Any, output: Path, lang: str = "fr", force: bool = False, titl
     with atomic_output(output, force=force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
-        fm = _formats(wb)
+        fm = _formats(wb, d.currency)
         # Summary: totals before / after / change
         ws = wb.add_worksheet(tx("diff.sheet.summary", lang))
         ws.set_column(0, 0, 34)
@@ -153,7 +152,7 @@ def write_trend(t: Any, output: Path, lang: str = "fr", force: bool = False) -> 
     with atomic_output(output, force=force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
-        fm = _formats(wb)
+        fm = _formats(wb, t.currency)
         ws = wb.add_worksheet(tx("trend.sheet", lang))
         ws.write_string(0, 0, tx("trend.title", lang) + (f" — {t.team}" if t.team else ""), fm["title"])
         ws.set_column(0, 0, 14)
