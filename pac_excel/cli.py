@@ -111,7 +111,14 @@ def main() -> None:
     Des classeurs PAC prêts à remplir, qui calculent seuls dans Excel et LibreOffice ; leur
     analyse, leur consolidation, l'historique des revues et l'application web des campagnes.
     """
-CURRENCY_OPTION = click.option("--currency", type=click.Choice(list(CURRENCIES), case_sensitive=False), default=None,
+class _Code(click.Choice):
+    """A choice of upper-case codes that accepts them in any case ("chf" is CHF)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return super().convert(value.upper() if isinstance(value, str) else value, param, ctx)
+
+
+CURRENCY_OPTION = click.option("--currency", type=_Code(list(CURRENCIES)), default=None,
                                help="Devise des montants (code ISO 4217 ; défaut : EUR, ou celle du plan) / currency "
                                     "of the amounts.")
 
@@ -138,8 +145,7 @@ def new(out: Path, template: str, lang: str, company: str | None, team: str | No
 
     lang = msg_lang = lang or "fr"
     options = GenerateOptions(template=template, lang=lang, company=company, team=team, year=year,
-                              currency=currency and currency.upper(), actions=n_actions, protect=protect,
-                              force=force)
+                              currency=currency, actions=n_actions, protect=protect, force=force)
     try:
         path = generate(out, options)
         from .templates import get_template
@@ -375,8 +381,7 @@ def refresh_cmd(file: Path, output: Path, room: int, lang: str | None, template:
 
     msg_lang = lang if lang in ("fr", "en") else "fr"
     try:
-        done = refresh(file, output, room=room, lang=lang, template=template, force=force,
-                       currency=currency and currency.upper())
+        done = refresh(file, output, room=room, lang=lang, template=template, force=force, currency=currency)
     except PacError as err:
         if fmt == "json":
             _json_error(err, msg_lang)
