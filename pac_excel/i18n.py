@@ -483,8 +483,8 @@ TX: dict[str, T] = {
                       "le tableau : il s’agrandit et recopie les formules.",
                       "One row per action in the Action plan. To add rows, just type below the table: it grows and "
                       "copies the formulas."),
-    "guide.fill.4": T("Dates au format jj/mm/aaaa, montants en chiffres (2000, pas « 2 000 € ») : les formats "
-                      "s’appliquent seuls.", "Dates as dd/mm/yyyy, amounts as numbers (2000, not “2,000 €”): "
+    "guide.fill.4": T("Dates au format jj/mm/aaaa, montants en chiffres (2000, pas « 2 000 {mark} ») : les formats "
+                      "s’appliquent seuls.", "Dates as dd/mm/yyyy, amounts as numbers (2000, not “2,000 {mark}”): "
                       "formats apply themselves."),
     "guide.fill.5": T("À chaque revue, mettez à jour Statut, Budget réel, Résultat obtenu et les valeurs mensuelles "
                       "des indicateurs, puis expliquez les écarts.",

@@ -65,6 +65,9 @@ def test_every_amount_of_the_workbook_follows_the_currency(tmp_path, template, c
         assert any(mark in c for c in codes), codes
     wb = openpyxl.load_workbook(path)
     assert "pac_currency" in wb.defined_names
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    guide = [x for x in texts if "2000" in x and ("pas «" in x or "not “" in x)]
+    assert guide and all(f"2 000 {mark}" in x for x in guide)  # the guide's example in the workbook's currency
     assert read_plan(path).data.currency == currency
     a = analyze(path)
     assert a.currency == currency

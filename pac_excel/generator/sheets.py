@@ -57,8 +57,9 @@ def write_guide(book: Book, ws: Any) -> None:
     for i in range(1, 6):
         r += 1
         ws.write_string(r, 1, f"{i}.", book.fmt("label", align="right"))
-        ws.write_string(r, 2, t(f"guide.fill.{i}"), book.fmt("text"))
-        _fit(ws, r, t(f"guide.fill.{i}"), 92)
+        text = t(f"guide.fill.{i}").replace("{mark}", book.currency.mark)  # the workbook's own currency
+        ws.write_string(r, 2, text, book.fmt("text"))
+        _fit(ws, r, text, 92)
     r += 2
     ws.write_string(r, 1, t("guide.sheets"), book.fmt("section"))
     ws.write_blank(r, 2, None, book.fmt("section"))
