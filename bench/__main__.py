@@ -289,6 +289,29 @@ def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
         t, _ = median_proc([sys.executable, str(script), str(folder), engine, str(tmp / f"{engine}9.xlsx")], runs)
         out.append(("9 consolidate trames", f"analyst's script, pandas + {engine}", f"{t:.2f} s ({t / ours:.1f}× ours)",
                     f"ours ≥ {factor:g}× faster (issue 17)", t >= factor * ours))
+    # one file, in process: what consolidating costs per file, against python-calamine's own parse
+    import python_calamine
+
+    from pac_excel.analysis import analyze
+
+    files = sorted(folder.glob("*.xlsx"))[:100]
+
+    def parse_all() -> None:
+        for f in files:
+            python_calamine.CalamineWorkbook.from_path(str(f)).get_sheet_by_index(0).to_python()
+
+    def analyze_all() -> None:
+        for f in files:
+            analyze(f, bounded=False, sheets=False)
+
+    parse_all(), analyze_all()  # warm: imports and caches, as in a consolidation's workers
+    parse = median_call(parse_all, runs) / len(files)
+    ours_one = median_call(analyze_all, runs) / len(files)
+    out.append(("9 consolidate trames", f"python-calamine's parse of one {n}-action trame", f"{parse * 1e3:.2f} ms",
+                "reference", None))
+    out.append(("9 consolidate trames", "reading and analysing it (analyze in process, as a worker does)",
+                f"{ours_one * 1e3:.2f} ms ({ours_one / parse:.1f}×)", "≤ 2× calamine (issue 17)",
+                ours_one <= 2 * parse))
     return out
 
 
