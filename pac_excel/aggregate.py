@@ -73,6 +73,12 @@ def group(actions: Iterable[Any], columns: set[str], key: str) -> dict[str, dict
             for name, grp in rows.items()}
 
 
+def currencies(codes: Iterable[str | None]) -> list[str]:
+    """The currencies named, in order of first appearance (``None``, a plan naming none, left
+    out): more than one, and amounts are never added together."""
+    return list(dict.fromkeys(c for c in codes if c))
+
+
 def combine(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Totals of several plans: counts added, amounts added over the plans that know them
     (``None`` when none does)."""

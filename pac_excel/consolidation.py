@@ -112,8 +112,7 @@ class Consolidation:
     def currencies(self) -> list[str]:
         """The currencies the consolidated plans name, in order of first appearance; a plan whose
         currency is unknown (a home-made file naming none) is taken to share the others'."""
-        return list(dict.fromkeys(f.analysis.currency for f in self.ok  # type: ignore[union-attr]
-                                  if f.analysis.currency))  # type: ignore[union-attr]
+        return aggregate.currencies(f.analysis.currency for f in self.ok)  # type: ignore[union-attr]
 
     @property
     def currency(self) -> str | None:

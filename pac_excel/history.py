@@ -193,8 +193,8 @@ def trend(submissions: list[Any], review_order: list[str], team: str | None = No
     """Per review, the sums over the teams' current plans (or one team's); per indicator, its
     latest value at each review."""
     current = [s for s in submissions if s.current and (team is None or s.team == team)]
-    currencies = {s.totals.get("currency") for s in current} - {None}
-    out = Trend(team, currency=next(iter(currencies)) if len(currencies) == 1 else None)
+    currencies = aggregate.currencies(s.totals.get("currency") for s in current)
+    out = Trend(team, currency=currencies[0] if len(currencies) == 1 else None)
     by_review: dict[str, list[Any]] = {}
     for s in current:
         by_review.setdefault(s.review, []).append(s)

@@ -85,8 +85,10 @@ def refresh(path: str | Path, output: str | Path, *, room: int = ROOM, lang: str
         raise UsageError("err.refresh_same", path=output)
     if template is not None:
         get_template(template)  # an unknown template is a usage error, before any reading
-    if currency is not None and currency not in schema.CURRENCIES:
-        raise UsageError("err.currency", currency=currency, known=", ".join(schema.CURRENCIES))
+    if currency is not None:
+        from .generator import check_currency
+
+        check_currency(currency)
     return rebuild(read_plan(path, bounded=bounded), output, room=room, lang=lang, template=template, force=force,
                    currency=currency)
 

@@ -41,12 +41,17 @@ class GenerateOptions:
     def check(self) -> None:
         if self.lang not in schema.LANGS:
             raise UsageError("err.lang", lang=self.lang)
-        if self.currency is not None and self.currency not in schema.CURRENCIES:
-            raise UsageError("err.currency", currency=self.currency, known=", ".join(schema.CURRENCIES))
         if self.year is not None and not 2000 <= self.year <= 2100:
             raise UsageError("err.year", year=self.year)
         if not 1 <= self.actions <= MAX_ACTIONS:
             raise UsageError("err.actions", max=f"{MAX_ACTIONS:,}".replace(",", " "))
+
+
+def check_currency(code: str) -> str:
+    """``code`` if it is a currency of :data:`schema.CURRENCIES`, else a usage error listing them."""
+    if code not in schema.CURRENCIES:
+        raise UsageError("err.currency", currency=code, known=", ".join(schema.CURRENCIES))
+    return code
 
 
 def generate(path: str | Path, options: GenerateOptions | None = None, data: PlanData | None = None) -> Path:
@@ -83,8 +88,7 @@ def _prepare(template: Template, options: GenerateOptions, data: PlanData | None
         d.team = options.team
     if options.currency is not None:
         d.currency = options.currency
-    if d.currency not in schema.CURRENCIES:
-        raise UsageError("err.currency", currency=d.currency, known=", ".join(schema.CURRENCIES))
+    check_currency(d.currency)  # the option's, or the content's
     # A template's pre-filled rows are the base; the content fills them in, row by row.
     base = [_prefill_row(raw, options.lang) for raw in template.prefill.get("actions", ())] if options.prefill else []
     rows = []

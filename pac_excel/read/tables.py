@@ -10,7 +10,7 @@ from typing import Any
 
 from ..a1 import a1
 from ..problems import Problem
-from ..schema import MONEY_MARK, Kind, TableDef, currency_of_header, normalize_label, without_currency
+from ..schema import CURRENCIES, MONEY_MARK, Kind, TableDef, currency_of_header, normalize_label, without_currency
 from .workbook import Sheet, Workbook
 
 HEADER_SCAN_ROWS = 80
@@ -52,8 +52,8 @@ def _candidates(text: str) -> list[str]:
 #: per table definition (by id, kept alive by _WORDS): header text → column key or None
 _MATCHES: dict[int, dict[str, str | None]] = {}
 _MATCHES_MAX = 100_000
-#: a currency in a header: "(€)", "k€", "EUR", "euros", "CHF", "$"…
-_MONEY = re.compile(r"[€$£¤]|\b(?:k?eur|euros?|chf|cad|xof|xaf|mad|tnd|usd|gbp)\b", re.I)
+#: a currency in a header: "(€)", "k€", "EUR", "euros", "CHF", "$"… (the codes of schema.CURRENCIES)
+_MONEY = re.compile(r"[€$£¤]|\b(?:k?eur|euros?|" + "|".join(c.lower() for c in CURRENCIES) + r")\b", re.I)
 
 
 def match_header(tdef: TableDef, value: Any) -> str | None:

@@ -517,7 +517,7 @@ def _figures(status: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     out: dict[str, Any] = {}
     # plans in several currencies: counts added, amounts never (as in the consolidated workbook)
-    currencies = list(dict.fromkeys(x["currency"] for x in sums if x.get("currency")))
+    currencies = aggregate.currencies(x.get("currency") for x in sums)
     mixed = len(currencies) > 1
     out["currency"] = currencies[0] if len(currencies) == 1 else None
     for k in aggregate.total_keys():
@@ -581,6 +581,7 @@ def _by_token(store: Store, token: str) -> tuple[dict[str, Any], dict[str, Any]]
 
 
 def _create_campaign(store: Store, body: dict[str, Any]) -> tuple[int, list[tuple[str, str]]]:
+    from ..generator import check_currency
     from ..templates import get_template
 
     name, review = str(body.get("name") or "").strip(), str(body.get("review") or "").strip()
@@ -594,15 +595,14 @@ def _create_campaign(store: Store, body: dict[str, Any]) -> tuple[int, list[tupl
     if not teams or len(set(teams)) != len(teams) or any(len(t) > 200 for t in teams):
         raise ValueError(tx("web.err.teams", "fr"))
     template, lang = str(body.get("template") or "pac"), str(body.get("lang") or "fr")
+    currency = str(body.get("currency") or schema.DEFAULT_CURRENCY).upper()
     try:
         get_template(template)
+        check_currency(currency)
     except PacError as err:
         raise ValueError(err.message("fr")) from None
     if lang not in schema.LANGS:
         raise ValueError(tx("err.lang", "fr").format(lang=lang))
-    currency = str(body.get("currency") or schema.DEFAULT_CURRENCY).upper()
-    if currency not in schema.CURRENCIES:
-        raise ValueError(tx("err.currency", "fr").format(currency=currency, known=", ".join(schema.CURRENCIES)))
     given = str(body.get("year") or "")
     year = int(given) if given.isdigit() else deadline.year
     emails = body.get("emails") or {}
