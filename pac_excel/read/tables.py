@@ -206,8 +206,8 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
             if r in skip:
                 continue
             texts = [(c, v) for c, v in enumerate(row) if type(v) is str and v]
-            if len(texts) < min_columns:
-                continue
+            if len(texts) < min_columns or (best is not None and len(texts) <= best[0]):
+                continue  # a row names at most one column per text: this one cannot beat the best
             found = _score_row(tdef, texts)
             if anchor in found and len(found) >= min_columns:
                 key = (len(found), -rank, name, r)
