@@ -438,16 +438,15 @@ def consolidate_cmd(inputs: tuple[Path, ...], output: Path, fmt: str, csv_path: 
         missing = [p for p in inputs if not p.exists()]
         if missing:  # said in one line, and nothing is written
             raise UsageError("err.input_missing", path=missing[0])
+        files = collect(list(inputs), recursive)
+        read = {p.resolve() for p in files}
         for out in (output, csv_path):
-            if out is None:
-                continue
-            if any(out.resolve() == p.resolve() for p in collect(list(inputs), recursive)):
+            if out is not None and out.resolve() in read:
                 raise UsageError("err.output_is_input", path=out)
         if output.suffix.lower() != ".xlsx":
             raise UsageError("err.not_xlsx", path=output)
     except PacError as err:
         _fail(err, lang)
-    files = collect(list(inputs), recursive)
     if not files:
         click.echo(f"pac-excel: {tx('cli.error', lang)}: {tx('cons.none', lang)}", err=True)
         sys.exit(1)

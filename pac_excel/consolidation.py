@@ -273,29 +273,77 @@ def _pooled(paths: list[Path], as_of: date, timeout: int, jobs: int, lang: str =
     that threads cannot.
 
     A worker that dies (python-calamine aborts the process when an allocation fails under the
-    memory bound; a crash in native code) breaks the whole pool: the file then awaited is read
-    again alone, in a fresh process, and rejected if it breaks that one too; the other files
-    go on in a new pool."""
+    memory bound; a crash in native code) breaks the whole pool: the files then awaited are sent
+    again one per task, and a file that breaks a pool on its own is read alone, in a fresh
+    process, and rejected if it breaks that one too; the other files go on in a new pool.
+    Files travel in small groups (:func:`_chunks`): one round trip between processes costs
+    about as much as reading a small file."""
+    from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
-    i = 0
-    while i < len(paths):
+    units = deque(_chunks(paths, jobs))  # groups of files, one task each, in input order
+    while units:
         pool = _pool(jobs)
         try:
-            futures = [pool.submit(_read_one, path, as_of, timeout, False, lang) for path in paths[i:]]
-            for future in futures:
+            pending = deque((unit, pool.submit(_read_chunk, unit, as_of, timeout, lang)) for unit in units)
+            while pending:
+                unit, future = pending[0]
                 try:
-                    outcome = _result(future, paths[i])
+                    outcomes = future.result()
                 except BrokenProcessPool:
                     break
-                i += 1
-                yield outcome
+                except Exception as exc:  # the results could not come back
+                    if len(unit) > 1:  # whose is unknown: each file again, a task of its own
+                        singles = [[path] for path in unit]
+                        pending.popleft()
+                        units.popleft()
+                        units.extendleft(reversed(singles))
+                        pending.extendleft(reversed([(one, pool.submit(_read_chunk, one, as_of, timeout, lang))
+                                                     for one in singles]))
+                        continue
+                    outcomes = [outcome_of(unit[0], exc)]  # a hostile file must never take the batch down
+                pending.popleft()
+                units.popleft()
+                yield from outcomes
             else:
                 return
         finally:
             pool.shutdown(cancel_futures=True)
-        yield _read_alone(paths[i], as_of, timeout, lang)
-        i += 1
+        unit = units.popleft()  # the group awaited when a worker died
+        if len(unit) > 1:
+            units.extendleft(reversed([[path] for path in unit]))  # each file again, a task of its own
+        else:
+            yield _read_alone(unit[0], as_of, timeout, lang)
+
+
+#: files sent to a worker at once: fewer round trips between processes (each costs about as much
+#: as reading a small file), but a bounded amount of work and of results per trip, and at least
+#: CHUNK_GROUPS groups per worker (the work stays shared, the progress shown)
+CHUNK_FILES, CHUNK_BYTES, CHUNK_GROUPS = 16, 4 << 20, 8
+
+
+def _chunks(paths: list[Path], jobs: int) -> list[list[Path]]:
+    """Consecutive files in groups of at most CHUNK_FILES and CHUNK_BYTES (one file at least),
+    small enough that every worker gets several groups."""
+    most = max(1, min(CHUNK_FILES, len(paths) // (jobs * CHUNK_GROUPS)))
+    chunks: list[list[Path]] = []
+    size = 0
+    for path in paths:
+        try:
+            n = path.stat().st_size
+        except OSError:
+            n = 0
+        if not chunks or len(chunks[-1]) >= most or size + n > CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(path)
+        size += n
+    return chunks
+
+
+def _read_chunk(paths: list[Path], as_of: date, timeout: int, lang: str = "fr") -> list[tuple[str, Any]]:
+    """Several files read in one worker, each within its own time limit."""
+    return [_read_one(path, as_of, timeout, False, lang) for path in paths]
 
 
 def _read_alone(path: Path, as_of: date, timeout: int, lang: str = "fr") -> tuple[str, Any]:
