@@ -8,7 +8,7 @@ import io
 import json
 import math
 import shutil
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -254,14 +254,20 @@ def _team_files(d, n: int) -> dict[str, float]:
     return budgets
 
 
-def test_a_worker_that_dies_rejects_its_file_and_the_batch_goes_on(tmp_path, monkeypatch):
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_worker_that_dies_rejects_its_file_and_the_batch_goes_on(tmp_path, monkeypatch, grouped):
     """python-calamine aborts its process when an allocation fails under the memory bound: the
     worker dies, which breaks the whole pool. The file then read is retried alone, rejected when
     it kills that worker too, and the other files are read in a new pool (workers are forked:
-    they carry the patched reader)."""
+    they carry the patched reader). ``grouped``: files sent two by two, the other file of the
+    dead worker's group is read again and kept."""
     import os
 
     from pac_excel import consolidation as mod
+
+    if grouped:
+        monkeypatch.setattr(mod, "CHUNK_GROUPS", 1)
+        assert [len(g) for g in mod._chunks([tmp_path / f"t{i}.xlsx" for i in range(5)], 2)] == [2, 2, 1]
 
     budgets = _team_files(tmp_path, 5)
     real = mod.analyze
@@ -290,11 +296,15 @@ class _Unsendable:
         raise self.exc("cannot be sent")
 
 
-def test_a_result_that_cannot_come_back_rejects_its_file_only(tmp_path, monkeypatch):
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_result_that_cannot_come_back_rejects_its_file_only(tmp_path, monkeypatch, grouped):
     """Sending a worker's result back can fail (a MemoryError while pickling under the memory
     bound was seen in CI): the file is rejected (too_large, or unreadable with the reason), the
-    other files are consolidated."""
+    other files are consolidated — also when it travelled in a group with another one."""
     from pac_excel import consolidation as mod
+
+    if grouped:
+        monkeypatch.setattr(mod, "CHUNK_GROUPS", 1)
 
     budgets = _team_files(tmp_path, 4)
     real = mod.analyze
@@ -391,3 +401,136 @@ def test_a_file_that_vanished_is_missing_in_plain_words(tmp_path):
     assert (entry.status, entry.code) == ("rejected", "missing")
     assert entry.reason_text("fr") == f"{tmp_path / 'nope.xlsx'} : fichier introuvable."
     assert "Errno" not in entry.reason_text("en") and "Errno" in entry.to_dict()["detail"]
+
+
+# ------------------------------------------------------------------------------------ the two writers
+def _parts(path) -> dict:
+    """What a person sees of a workbook, part by part: every cell written (value, type, number
+    format, font, fill), the Tables, frozen panes, widths, header heights, print setup, the
+    active sheet and the charts (their kind, titles, series and axis formats, from the XML)."""
+    import re
+    import zipfile
+
+    import python_calamine
+
+    wb = openpyxl.load_workbook(path)
+    # values as python-calamine reads them (pac-excel's reader; openpyxl leaves the _x005F_
+    # escape of an inline string as it is, where Excel, LibreOffice and calamine read "_")
+    cal = python_calamine.CalamineWorkbook.from_path(str(path))
+    out: dict = {"sheets": wb.sheetnames, "active": wb.active.title}
+    for ws in wb.worksheets:
+        values = cal.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                f = c.font
+                cells[c.coordinate] = (values[c.row - 1][c.column - 1], c.data_type, c.number_format, f.b, f.i, f.sz,
+                                       f.name,
+                                       f.color.rgb if f.color is not None else None,
+                                       c.fill.fgColor.rgb if c.fill.fill_type else None,
+                                       c.alignment.wrap_text, c.alignment.vertical)
+        used = {c[:-len(c.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))] for c in cells} | {"A", "B", "C", "D", "E"}
+        ps = ws.page_setup
+        out[ws.title] = {
+            "cells": cells,
+            "tables": {t.name: (t.ref, t.tableStyleInfo.name, [col.name for col in t.tableColumns])
+                       for t in ws.tables.values()},
+            "freeze": ws.freeze_panes,
+            "widths": {k: round(ws.column_dimensions[k].width, 1) for k in sorted(used)},
+            "row1": ws.row_dimensions[1].height,
+            "print": (ps.orientation, ps.paperSize, ws.sheet_properties.pageSetUpPr.fitToPage
+                      if ws.sheet_properties.pageSetUpPr else None, ps.fitToWidth, ps.fitToHeight,
+                      ws.print_title_rows, ws.print_area),
+        }
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        out["charts"] = [(re.findall(r'<c:barDir val="(\w+)"', x), re.findall(r"<c:f>([^<]+)</c:f>", x),
+                          re.findall(r"<a:t>([^<]+)</a:t>", x), re.findall(r'formatCode="([^"]+)"', x)[:1],
+                          re.findall(r'<a:srgbClr val="(\w+)"', x)[:2])
+                         for x in (z.read(n).decode() for n in charts)]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_both_writers_write_the_same_workbook(folder, tmp_path, lang):
+    """Issue 17: the Actions rows are streamed as SpreadsheetML and spliced into the workbook
+    XlsxWriter writes around them; the result is the workbook XlsxWriter writes alone, part by
+    part — also through the writer the command line uses, fed file by file. A plan in CHF among
+    the euro plans: amounts keep their own plan's currency format."""
+    from pac_excel.report.consolidated import ConsolidatedWriter, write_workbook
+
+    inputs = tmp_path / "in"
+    shutil.copytree(folder, inputs)
+    generate(inputs / "geneve.xlsx", GenerateOptions(year=2026, currency="CHF"), plan("Genève", 3, 7))
+    c = consolidate([inputs], as_of=AS_OF, jobs=1, lang=lang)
+    assert set(c.currencies()) == {"EUR", "CHF"}
+    paths = {way: tmp_path / f"{way}.xlsx" for way in ("streamed", "xlsxwriter", "writer")}
+    write_workbook(c, paths["streamed"], lang)
+    write_workbook(c, paths["xlsxwriter"], lang, stream=False)
+    with ConsolidatedWriter(paths["writer"], lang) as w:
+        for e in c.files:
+            w.add(e)
+        w.finish(c)
+    streamed, ref, writer = (_parts(paths[way]) for way in ("streamed", "xlsxwriter", "writer"))
+    for key in ref:
+        assert streamed[key] == ref[key], key
+        assert writer[key] == ref[key], key
+    actions = ref[schema.ACTIONS.sheet(lang)]
+    n = sum(len(e.analysis.actions) for e in c.ok)
+    assert actions["tables"]["T_Consolidation"][0] == f"A1:{actions['tables']['T_Consolidation'][0].split(':')[1]}"
+    assert actions["tables"]["T_Consolidation"][0].endswith(str(n + 1))
+    money = {v[2] for k, v in actions["cells"].items() if isinstance(v[0], float) and "CHF" in v[2]}
+    assert money  # the Genève amounts are in CHF
+    from pac_excel.i18n import tx
+
+    # the by-team chart; none by category: its amounts add two currencies, so they are unknown
+    assert [chart[2] for chart in ref["charts"]] == [[tx("cons.by_team", lang)]]
+
+
+TRICKY_TEXTS = ["Salon & co <2026>", "  espaces autour  ", "fin\xa0", "ligne 1\nligne 2", "retour\rchariot",
+                "tab\tulation", "ctrl\x01\x02\x1f", "_x0041_ littéral", "non-caractère \ufffe\uffff",
+                "émoji 📈 et accents éàç", "=1+1", "@SUM(A1)", "https://exemple.fr", "1 500"]
+
+
+def test_streamed_rows_keep_every_text_as_xlsxwriter_writes_it(tmp_path):
+    """The rows streamed as SpreadsheetML hold each text as XlsxWriter writes it: XML escapes,
+    control characters as _xHHHH_ (a literal _xHHHH_ protected), spaces kept, formulas and
+    links as text; dates, amounts and the Oui/Non of "En retard" alike. Compared with the
+    workbook XlsxWriter writes alone, part by part, and with the texts as read from the plan,
+    read back by python-calamine from the workbook and from LibreOffice's copy of it."""
+    from pac_excel.report.consolidated import write_workbook
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    wb = xlsxwriter.Workbook(inputs / "tricky.xlsx", {"strings_to_formulas": False, "strings_to_urls": False,
+                                                      "strings_to_numbers": False})
+    ws = wb.add_worksheet()
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, ["Action", "Qui", "Budget", "Date fin", "Statut"])
+    for i, text in enumerate(TRICKY_TEXTS, 1):
+        ws.write_string(i, 0, text)
+        ws.write_string(i, 1, f"Qui {i}")
+        ws.write_number(i, 2, 1000.125 * i)
+        ws.write_datetime(i, 3, datetime(2026, 1 + i % 12, 1 + i), day)
+        ws.write_string(i, 4, "En cours")
+    wb.close()
+    c = consolidate([inputs], as_of=AS_OF, jobs=1)
+    held = [a.action for a in c.ok[0].analysis.actions]  # as read: surrounding spaces trimmed
+    # (python-calamine leaves XlsxWriter's _xFFFE_ for U+FFFE, a non-character, as it is)
+    assert [h for h in held if "FFFE" not in h] == [t.strip() for t in TRICKY_TEXTS if "\ufffe" not in t]
+    write_workbook(c, tmp_path / "streamed.xlsx")
+    write_workbook(c, tmp_path / "xlsxwriter.xlsx", stream=False)
+    ref = _parts(tmp_path / "xlsxwriter.xlsx")
+    assert _parts(tmp_path / "streamed.xlsx") == ref
+    sheet = schema.ACTIONS.sheet("fr")
+    import python_calamine
+
+    for path in (tmp_path / "streamed.xlsx", convert([tmp_path / "streamed.xlsx"], tmp_path / "lo")[0]):
+        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+        col = rows[0].index(schema.ACTIONS.column("action").label("fr"))
+        late = rows[0].index(schema.ACTIONS.column("late").label("fr"))
+        got = [r[col] for r in rows[1:]]
+        assert got == held, path
+        assert {r[late] for r in rows[1:]} == {"Oui", "Non"}  # ended before AS_OF or not: words, not 1/0

@@ -359,13 +359,10 @@ class Store:
 
     def export(self, review: str, output: Path, lang: str = "fr", force: bool = False) -> Any:
         """Write the consolidated workbook of a review (what ``consolidate`` writes)."""
-        from ..report.consolidated import ConsolidatedWriter
+        from ..report.consolidated import write_workbook
 
         result = self.consolidation(review)
-        with ConsolidatedWriter(output, lang, force=force) as writer:
-            for e in result.files:
-                writer.add(e)
-            writer.finish(result)
+        write_workbook(result, output, lang, force=force)
         return result
 
     def _known_review(self, label: str) -> None:

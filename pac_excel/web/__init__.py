@@ -701,14 +701,11 @@ def _consolidated(store: Store, c: dict[str, Any], ext: str, lang: str) -> Respo
                         headers={"Content-Disposition": 'attachment; filename="consolidation.csv"'})
     if ext != "xlsx":
         raise HTTPException(404)
-    from ..report.consolidated import ConsolidatedWriter
+    from ..report.consolidated import write_workbook
 
     with tempfile.TemporaryDirectory(prefix="pac-web-") as tmp:
         out = Path(tmp) / "consolidation.xlsx"
-        with ConsolidatedWriter(out, lang) as writer:
-            for e in result.files:
-                writer.add(e)
-            writer.finish(result)
+        write_workbook(result, out, lang)
         return _xlsx(out.read_bytes(), f"consolidation-{c['review']}.xlsx")
 
 
