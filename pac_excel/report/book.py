@@ -187,13 +187,16 @@ class RowStream:
                     else:  # any other value: its text (the workbook never loses it silently)
                         cells.append(f'<c r="{letters[c]}{r}" s="{styles[c]}" t="inlineStr">{_text(str(v))}</c>')
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
-        self.fh.write("".join(out).encode("utf-8", "surrogatepass"))
+        # (a lone surrogate, which only a damaged .xls can give, becomes "?": never an invalid file)
+        self.fh.write("".join(out).encode("utf-8", "replace"))
         self.last_row = r
 
     def close(self) -> None:
         self.fh.close()
 
 
+#: the rows are copied into the workbook by chunks of this many bytes (cut after a whole row)
+SPLICE_CHUNK = 1 << 20
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _FIRST_ROW = re.compile(rb'<row r="1"[ >].*?</row>', re.S)
 _CELL_STYLE = re.compile(rb'<c r="([A-Z]+)(\d+)" s="(\d+)"')
@@ -221,7 +224,9 @@ def splice(frame: str, out: str, sheet: str, stream: RowStream, probes: dict[str
         head, rest = xml.split(b"<sheetData>", 1)
         data, tail = rest.split(b"</sheetData>", 1)
         styles = {(c.decode(), int(r) - 1): s for c, r, s in _CELL_STYLE.findall(data)}
-        number = {stream.keys[k]: styles[(col_letter(c), r)] for k, (r, c) in probes.items() if k in stream.keys}
+        # (no s attribute: the default style, 0)
+        number = {stream.keys[k]: styles.get((col_letter(c), r), b"0") for k, (r, c) in probes.items()
+                  if k in stream.keys}
         header = _FIRST_ROW.search(data)
         last = max(stream.last_row, 1)
         head = _DIMENSION.sub(f'<dimension ref="A1:{col_letter(n_columns - 1)}{last}"/>'.encode(), head, count=1)
@@ -241,7 +246,7 @@ def splice(frame: str, out: str, sheet: str, stream: RowStream, probes: dict[str
                     fh.write(head + b"<sheetData>" + (header[0] if header else b""))
                     stream.fh.seek(0)
                     carry, pending = b"", None
-                    while chunk := stream.fh.read(1 << 20):
+                    while chunk := stream.fh.read(SPLICE_CHUNK):
                         chunk = carry + chunk
                         cut = chunk.rfind(b"</row>") + 6 if b"</row>" in chunk else 0
                         chunk, carry = chunk[:cut], chunk[cut:]

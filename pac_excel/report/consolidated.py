@@ -160,7 +160,7 @@ class Renderer:
             width = len(self.headers)
             for i, key in enumerate(self.stream.keys):
                 probes[key] = (1 + i // width, i % width)
-                self.actions.text(*probes[key], "x", self._format(key))
+                self.actions.number(*probes[key], 0, self._format(key))
             _table(self.actions, fm, "T_Consolidation", self.headers, self.widths, max(1, len(probes)) // width + 1)
         _kpis(book, fm, rest)
         _journal(book, fm, rest)
