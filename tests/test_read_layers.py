@@ -275,3 +275,43 @@ def test_what_the_caller_printed_is_not_printed_twice(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["before", "after 5"]
+
+
+def test_small_parts_are_read_once_and_a_damaged_one_is_not_kept(tmp_path):
+    """Issue 17, one pass over each package: the container check decompresses the small XML
+    parts whole (it reads their head anyway) and the reader takes them from there — only when
+    their CRC matches. A part whose bytes were altered is left to zipfile, which reports it as
+    before (the file is refused as damaged, never read with wrong content)."""
+    import zipfile
+
+    from pac_excel.read.guard import check_container
+
+    good = tmp_path / "good.xlsx"
+    wb = xlsxwriter.Workbook(good)
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+    ws.write_row(1, 0, ["Salon", "Zoé", 1200])
+    wb.close()
+    with zipfile.ZipFile(good) as z:
+        parts: dict[str, bytes] = {}
+        check_container(z, parts)
+        xml = [i.filename for i in z.infolist() if i.filename.endswith((".xml", ".rels"))]
+        assert set(parts) == set(xml) and all(parts[n] == z.read(n) for n in xml)
+    book = open_workbook(good)
+    assert book.sheet("Plan", structure=True).rows[1][:3] == ["Salon", "Zoé", 1200.0]
+    book.close()
+    # the same file with one byte of the workbook part's compressed data changed
+    bad = tmp_path / "bad.xlsx"
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("xl/workbook.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x01
+    bad.write_bytes(bytes(data))
+    with zipfile.ZipFile(bad) as z:
+        parts = {}
+        check_container(z, parts)
+        assert "xl/workbook.xml" not in parts and "xl/worksheets/sheet1.xml" in parts
+    with pytest.raises(PlanReadError) as err:
+        analyze(bad, as_of=date(2026, 11, 16), bounded=False)
+    assert err.value.code in ("truncated", "unreadable")

@@ -30,8 +30,12 @@ class Refusal(Exception):
         self.key, self.params = key, params
 
 
-def check_container(z: zipfile.ZipFile) -> bool:
-    """Raise :class:`Refusal` for a dangerous archive; return whether it holds macros."""
+def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -> bool:
+    """Raise :class:`Refusal` for a dangerous archive; return whether it holds macros.
+
+    ``parts``, when given, receives the XML parts small enough to be decompressed whole while
+    their head is checked (name → content, CRC checked): the reader then reads them from there
+    instead of opening them again (one pass over the package)."""
     infos = z.infolist()
     if len(infos) > MAX_ENTRIES:
         raise Refusal("read.bomb", detail=f"{len(infos)} entries")
@@ -45,17 +49,22 @@ def check_container(z: zipfile.ZipFile) -> bool:
     with open(z.filename, "rb") if z.filename else nullcontext(z.fp) as fh:
         for i in infos:
             if i.filename.endswith((".xml", ".rels")) and i.file_size:
-                head = _head(z, fh, i)
+                head = _head(z, fh, i, parts)
                 if head is not None and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
                     raise Refusal("read.unsafe", part=i.filename)
     names = [i.filename.lower() for i in infos]
     return any(n.endswith("vbaproject.bin") or "/macrosheets/" in n or n.startswith("basic/") for n in names)
 
 
-def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo) -> bytes | None:
+#: parts up to this size (decompressed) are read whole by the check and kept for the reader
+WHOLE = 64 << 10
+
+
+def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, bytes] | None = None) -> bytes | None:
     """The first HEAD bytes of one entry, or None for a damaged one (the reader reports it).
     Deflated and stored entries are read straight from their local header: opening each
-    entry through zipfile costs more than the check itself on a 40-part workbook."""
+    entry through zipfile costs more than the check itself on a 40-part workbook. A small
+    entry is read whole into ``parts`` when its CRC matches (else the reader's zipfile says so)."""
     try:
         if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and not info.flag_bits & 1:
             fh.seek(info.header_offset)
@@ -64,6 +73,13 @@ def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo) -> bytes | None:
                 return None
             name_len, extra_len = struct.unpack_from("<HH", local, 26)
             fh.seek(info.header_offset + 30 + name_len + extra_len)
+            if parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024:
+                raw = fh.read(info.compress_size)
+                whole = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(
+                    raw, WHOLE + 1)
+                if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC:
+                    parts[info.filename] = whole
+                return whole[:HEAD]
             raw = fh.read(min(info.compress_size, HEAD + 64))
             if info.compress_type == zipfile.ZIP_STORED:
                 return raw[:HEAD]

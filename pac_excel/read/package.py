@@ -28,6 +28,8 @@ def _norm(name: str) -> str:
 @dataclass
 class Package:
     zf: zipfile.ZipFile
+    #: parts already read whole (by the container check): archive name → content
+    parts: dict[str, bytes] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -50,7 +52,8 @@ class Package:
         real = self.real(name)
         if real is None:
             raise KeyError(name)
-        return self.zf.read(real)
+        known = self.parts.get(real)
+        return known if known is not None else self.zf.read(real)
 
     def size(self, name: str) -> int:
         real = self.real(name)

@@ -157,8 +157,10 @@ class Workbook:
             real = self._pkg.real(part)
             if real is None:
                 return
-            with self._pkg.zf.open(real) as fh:
-                head = fh.read(4096)
+            head = self._pkg.parts.get(real, b"")[:4096]
+            if not head:
+                with self._pkg.zf.open(real) as fh:
+                    head = fh.read(4096)
         except ZIP_ERRORS:
             return  # the parse reports a damaged part
         m = _DIMENSION.search(head)
@@ -296,9 +298,10 @@ def _open_zip(path: Path, tolerant: bool) -> Workbook:
     except ZIP_ERRORS as exc:  # an archive the guard cannot inspect is never decompressed
         raise PlanReadError("read.truncated", path=path, container="container.zip") from exc
     try:
-        macros = check_container(z)
+        parts: dict[str, bytes] = {}
+        macros = check_container(z, parts)
         kind = zip_kind(z.namelist())
-        pkg = Package(z)
+        pkg = Package(z, parts)
         if kind == "ods":
             return _open_ods(path, pkg, macros, tolerant)
         try:
