@@ -56,8 +56,14 @@ def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -
     return any(n.endswith("vbaproject.bin") or "/macrosheets/" in n or n.startswith("basic/") for n in names)
 
 
-#: parts up to this size (decompressed) are read whole by the check and kept for the reader
+#: parts up to this size (decompressed) are read whole by the check and kept for the reader:
+#: those it reads (relationships, workbook, worksheets; not styles, themes, properties)
 WHOLE = 64 << 10
+
+
+def _kept(name: str) -> bool:
+    name = name.lower()
+    return name.endswith((".rels", "workbook.xml")) or "worksheets/" in name
 
 
 def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, bytes] | None = None) -> bytes | None:
@@ -73,7 +79,8 @@ def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, b
                 return None
             name_len, extra_len = struct.unpack_from("<HH", local, 26)
             fh.seek(info.header_offset + 30 + name_len + extra_len)
-            if parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024:
+            if (parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024
+                    and _kept(info.filename)):
                 raw = fh.read(info.compress_size)
                 whole = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(
                     raw, WHOLE + 1)

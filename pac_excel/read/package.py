@@ -21,6 +21,12 @@ _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _DATE1904 = re.compile(rb'date1904\s*=\s*"(1|true)"')
 
 
+def _text(value: bytes) -> str:
+    """An attribute's text (entities resolved only where there are some: most have none)."""
+    text = value.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
+
+
 def _norm(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
@@ -72,8 +78,7 @@ class Package:
             return {}
         out = {}
         for m in _REL.finditer(self.read(rels_name)):
-            attrs = {k.split(b":")[-1].lower().decode("ascii", "replace"): html.unescape(v.decode("utf-8", "replace"))
-                     for k, v in _ATTR.findall(m[1])}
+            attrs = {k.split(b":")[-1].lower().decode("ascii", "replace"): _text(v) for k, v in _ATTR.findall(m[1])}
             if "id" not in attrs or "target" not in attrs or attrs.get("targetmode", "").lower() == "external":
                 continue
             target = attrs["target"].replace("\\", "/")
