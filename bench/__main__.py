@@ -318,8 +318,8 @@ def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
 
 
 _WRITER = """
-import pickle, resource, sys, time
-from datetime import date, datetime
+import pickle, sys, time
+from datetime import date
 with open(sys.argv[1], "rb") as fh:
     c = pickle.load(fh)
 way, out = sys.argv[2], sys.argv[3]
@@ -328,9 +328,10 @@ keys = action_keys()
 rows = [[f.team if k == "team" else f"{f.path.name} · {a.sheet}!{a.row}" if k == "source" else getattr(a, k, None)
          for k in keys] for f, a in c.actions()]
 rows = [["Oui" if v is True else "Non" if v is False else v for v in row] for row in rows]
-loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
-if way == "streamed":
+if way == "none":  # the rows loaded, nothing written: the memory every writer starts from
+    pass
+elif way == "streamed":
     write_workbook(c, out, force=True)
 elif way == "xlsxwriter":
     write_workbook(c, out, force=True, stream=False)
@@ -371,7 +372,8 @@ elif way == "xlsxturbo":  # a DataFrame with the Table; no page setup; its panda
     import pandas as pd, xlsxturbo
     xlsxturbo.df_to_xlsx(pd.DataFrame(rows, columns=list(keys)), out, sheet_name="Actions", table_style="Light9",
                          table_name="T_Consolidation", freeze_panes=True)
-print(time.perf_counter() - t, loaded / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+with open(sys.argv[4], "w") as fh:
+    fh.write(str(time.perf_counter() - t))
 """
 
 
@@ -381,8 +383,8 @@ def s10_writers(cfg: dict[str, int], tmp: Path) -> list[Row]:
     pac-excel's way (the Actions rows streamed, XlsxWriter writing around them), XlsxWriter
     writing every cell, and the Rust-backed writers built on rust_xlsxwriter when they are
     installed (``pip install rvgsrust-xlsxwriter xlsxturbo rustpy-xlsxwriter``: only this
-    measure needs them). Time of the writing alone; peak memory of the process beyond the
-    loaded rows."""
+    measure needs them). Time of the writing alone; peak memory of the process beyond what
+    loading the rows takes."""
     import importlib.util
     import pickle
 
@@ -402,19 +404,23 @@ def s10_writers(cfg: dict[str, int], tmp: Path) -> list[Row]:
     label = f"{rows:,} rows × 20 columns".replace(",", " ")
 
     def run(way: str) -> tuple[float, float]:
+        """Median time of the writing alone, and the process's peak memory (whole process, so
+        measured by the wrapper: a forked child's high-water mark would start at ours)."""
         results = []
+        took = tmp / "took.txt"
         for _ in range(runs):
-            r = subprocess.run([sys.executable, str(script), str(data), way, str(tmp / f"w_{way}.xlsx")],
-                               capture_output=True, text=True, check=True)
-            t, loaded, peak = map(float, r.stdout.split())
-            results.append((t, peak - loaded))
+            _, peak = proc([sys.executable, str(script), str(data), way, str(tmp / f"w_{way}.xlsx"), str(took)])
+            results.append((float(took.read_text()), peak))
         return statistics.median(t for t, _ in results), max(m for _, m in results)
 
+    _, loaded = run("none")
     out: list[Row] = []
     ours, ours_mem = run("streamed")
+    ours_mem -= loaded
     out.append(("10 writers", f"pac-excel: Actions rows streamed, XlsxWriter around them ({label}, every sheet)",
                 f"{ours:.2f} s, +{ours_mem:.0f} MiB", "", None))
     t, mem = run("xlsxwriter")
+    mem -= loaded
     out.append(("10 writers", "XlsxWriter writing every cell (the same workbook)",
                 f"{t:.2f} s = {t / ours:.1f}× ours, +{mem:.0f} MiB", "", None))
     for way, module, what in (("rvgsrust", "rvgsrust_xlsxwriter", "rvgsrust-xlsxwriter 0.3: the Actions Table only"),
@@ -424,6 +430,7 @@ def s10_writers(cfg: dict[str, int], tmp: Path) -> list[Row]:
             out.append(("10 writers", what, "not installed", "", None))
             continue
         t, mem = run(way)
+        mem -= loaded
         out.append(("10 writers", what, f"{t:.2f} s = {t / ours:.1f}× ours, +{mem:.0f} MiB", "", None))
     return out
 
