@@ -303,7 +303,8 @@ def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
         for f in files:
             analyze(f, bounded=False, sheets=False)
 
-    parse_all(), analyze_all()  # warm: imports and caches, as in a consolidation's workers
+    parse_all()  # warm: imports and caches, as in a consolidation's workers
+    analyze_all()
     parse = median_call(parse_all, runs) / len(files)
     ours_one = median_call(analyze_all, runs) / len(files)
     out.append(("9 consolidate trames", f"python-calamine's parse of one {n}-action trame", f"{parse * 1e3:.2f} ms",
