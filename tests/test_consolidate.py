@@ -537,3 +537,22 @@ def test_streamed_rows_keep_every_text_as_xlsxwriter_writes_it(tmp_path):
         got = [r[col] for r in rows[1:]]
         assert got == held, path
         assert {r[late] for r in rows[1:]} == {"Oui", "Non"}  # ended before AS_OF or not: words, not 1/0
+
+
+def test_a_full_disk_while_writing_is_said_and_leaves_no_file(folder, tmp_path, monkeypatch):
+    """Writing the consolidated workbook fails (the disk fills up while the rows are written):
+    one line naming the output, exit 2… never a traceback, and no file, not even half a one."""
+    import errno
+
+    from pac_excel.report import book
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(book.RowStream, "write_rows", full)
+    out = tmp_path / "out" / "conso.xlsx"
+    out.parent.mkdir()
+    r = CliRunner().invoke(main, ["consolidate", str(folder / "lyon.xlsx"), "-o", str(out)])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "conso.xlsx" in r.output and "No space left on device" in r.output
+    assert list(out.parent.iterdir()) == []

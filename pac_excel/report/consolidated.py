@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from ..a1 import MAX_CELL_TEXT, cell_text
+from ..errors import PacError, WriteError
 from ..fileio import atomic_output
 from ..i18n import column_label, figure_label, tx
 from . import total_figures
@@ -183,7 +184,7 @@ def write_workbook(c: Consolidation, path: Path, lang: str = "fr", force: bool =
                    ) -> None:
     """Write the consolidated workbook of ``c`` to ``path``: a new file written atomically (an
     error leaves no file behind). ``stream``: see :class:`Renderer`."""
-    with atomic_output(Path(path), force=force) as tmp:
+    with _said(Path(path)), atomic_output(Path(path), force=force) as tmp:
         r = Renderer(str(tmp), action_columns(lang), lang, stream)
         try:
             for e in c.files:
@@ -191,6 +192,17 @@ def write_workbook(c: Consolidation, path: Path, lang: str = "fr", force: bool =
             r.finish(rest_of(c, lang))
         finally:
             r.close()
+
+
+@contextlib.contextmanager
+def _said(path: Path) -> Iterator[None]:
+    """A failure to write (a full disk, a folder gone) as the error that names the output."""
+    try:
+        yield
+    except PacError:
+        raise
+    except OSError as exc:
+        raise WriteError("err.write", path=path, detail=exc) from exc
 
 
 class ConsolidatedWriter:
@@ -216,10 +228,12 @@ class ConsolidatedWriter:
         """Write the actions of one settled file."""
         currency, rows = action_rows(entry, self.lang)
         if rows:
-            self.renderer.rows(currency, rows)
+            with _said(self.path):
+                self.renderer.rows(currency, rows)
 
     def finish(self, c: Consolidation) -> None:
-        self.renderer.finish(rest_of(c, self.lang))
+        with _said(self.path):
+            self.renderer.finish(rest_of(c, self.lang))
         self.finished = True
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
