@@ -36,8 +36,8 @@ KPI_KEYS = ("name", "type", "direction", "initial", "target", "latest", "attainm
 
 @dataclass
 class Rest:
-    """Everything of the consolidated workbook but the action rows, as plain data (it crosses
-    to the writing process): the Synthèse figures and the rows of the other sheets."""
+    """Everything of the consolidated workbook but the action rows, as plain data taken from the
+    consolidation once: the Synthèse figures and the rows of the other sheets."""
 
     lang: str
     currency: str | None
@@ -114,7 +114,6 @@ class Renderer:
 
     def __init__(self, path: str, columns: list[tuple[str, str, float]], lang: str = "fr", stream: bool = True
                  ) -> None:
-        import os
         import tempfile
 
         self.path, self.lang = path, lang
