@@ -46,10 +46,14 @@ def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -
         if i.file_size > RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise Refusal("read.bomb", detail=f"{i.filename}: {i.file_size / 2**20:.0f} MiB from "
                                               f"{i.compress_size / 2**10:.0f} KiB")
+    # a sheet's part is kept when it is the only one (a one-sheet trame: it will be read); in a
+    # workbook of many sheets, only those the analysis asks for are decompressed, later
+    one_sheet = sum("worksheets/" in i.filename.lower() for i in infos) <= 1
     with open(z.filename, "rb") if z.filename else nullcontext(z.fp) as fh:
         for i in infos:
             if i.filename.endswith((".xml", ".rels")) and i.file_size:
-                head = _head(z, fh, i, parts)
+                keep = parts if parts is not None and _kept(i.filename, one_sheet) else None
+                head = _head(z, fh, i, keep)
                 if head is not None and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
                     raise Refusal("read.unsafe", part=i.filename)
     names = [i.filename.lower() for i in infos]
@@ -57,13 +61,14 @@ def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -
 
 
 #: parts up to this size (decompressed) are read whole by the check and kept for the reader:
-#: those it reads (relationships, workbook, worksheets; not styles, themes, properties)
+#: those it reads (relationships, workbook, the sheet of a one-sheet workbook; not styles,
+#: themes, properties)
 WHOLE = 64 << 10
 
 
-def _kept(name: str) -> bool:
+def _kept(name: str, one_sheet: bool) -> bool:
     name = name.lower()
-    return name.endswith((".rels", "workbook.xml")) or "worksheets/" in name
+    return name.endswith((".rels", "workbook.xml")) or (one_sheet and "worksheets/" in name)
 
 
 def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, bytes] | None = None) -> bytes | None:
@@ -79,8 +84,7 @@ def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, b
                 return None
             name_len, extra_len = struct.unpack_from("<HH", local, 26)
             fh.seek(info.header_offset + 30 + name_len + extra_len)
-            if (parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024
-                    and _kept(info.filename)):
+            if parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024:
                 raw = fh.read(info.compress_size)
                 whole = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(
                     raw, WHOLE + 1)
