@@ -240,7 +240,10 @@ def splice(frame: str, out: str, sheet: str, stream: RowStream, probes: dict[str
                         content = _TABLE_REF.sub(lambda m: m[1] + ref + b'"', content)  # the table and its filter
                     zout.writestr(info, content)
                     continue
-                with zout.open(info.filename, "w", force_zip64=True) as fh, ThreadPoolExecutor(1) as compressing:
+                size = stream.fh.seek(0, 2) + len(head) + len(tail) + len(header[0] if header else b"")
+                # (Zip64 records only for a part that needs them: some readers trip over them)
+                with zout.open(info.filename, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as fh, \
+                        ThreadPoolExecutor(1) as compressing:
                     # the style numbers go in while the previous chunk is compressed (zlib lets go
                     # of the interpreter): the two take about as long
                     fh.write(head + b"<sheetData>" + (header[0] if header else b""))
