@@ -119,6 +119,7 @@ class Sheet:
 _CONTROL_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _NEEDS_WORK = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
 _EPOCH = date(1899, 12, 31).toordinal()
 
 
@@ -130,12 +131,14 @@ def _text(v: str) -> str:
     v = _CONTROL_ESCAPED.sub(r"_x005F\1", v)
     v = _CONTROL.sub(lambda m: f"_x{ord(m[1]):04X}_", v).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    space = ' xml:space="preserve"' if re.search(r"^\s|\s$", v) else ""
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(v) else ""
     return f"<is><t{space}>{v}</t></is>"
 
 
 def serial(d: date) -> int:
-    """A date's Excel serial number, as XlsxWriter computes it (1900 date system)."""
+    """A date's Excel serial number, as XlsxWriter computes it (1900 date system, Excel's
+    phantom 29 February 1900 included: the generator's ``excel_serial`` counts January and
+    February 1900 one day later, so the streamed cells would differ from XlsxWriter's there)."""
     days = d.toordinal() - _EPOCH
     return days + 1 if days > 59 else days
 
