@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -30,12 +31,13 @@ class Refusal(Exception):
         self.key, self.params = key, params
 
 
-def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -> bool:
+def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None, data: bytes | None = None) -> bool:
     """Raise :class:`Refusal` for a dangerous archive; return whether it holds macros.
 
     ``parts``, when given, receives the XML parts small enough to be decompressed whole while
     their head is checked (name → content, CRC checked): the reader then reads them from there
-    instead of opening them again (one pass over the package)."""
+    instead of opening them again (one pass over the package). ``data``: the archive's bytes,
+    when they are in memory already (else the entries are read from its file)."""
     infos = z.infolist()
     if len(infos) > MAX_ENTRIES:
         raise Refusal("read.bomb", detail=f"{len(infos)} entries")
@@ -49,7 +51,9 @@ def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -
     # a sheet's part is kept when it is the only one (a one-sheet trame: it will be read); in a
     # workbook of many sheets, only those the analysis asks for are decompressed, later
     one_sheet = sum("worksheets/" in i.filename.lower() for i in infos) <= 1
-    with open(z.filename, "rb") if z.filename else nullcontext(z.fp) as fh:
+    if data is None and not z.filename:
+        raise ValueError("check_container: the archive's bytes or file name are needed")
+    with nullcontext(io.BytesIO(data)) if data is not None else open(z.filename or "", "rb") as fh:
         for i in infos:
             if i.filename.endswith((".xml", ".rels")) and i.file_size:
                 keep = parts if parts is not None and _kept(i.filename, one_sheet) else None

@@ -15,16 +15,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_REL_TEXT = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR_TEXT = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+#: a relative target whose every segment is a plain name (none empty, none starting with a dot)
+_PLAIN = re.compile(r"(?:[^./][^/]*/)*[^./][^/]*\Z")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _DATE1904 = re.compile(rb'date1904\s*=\s*"(1|true)"')
-
-
-def _text(value: bytes) -> str:
-    """An attribute's text (entities resolved only where there are some: most have none)."""
-    text = value.decode("utf-8", "replace")
-    return html.unescape(text) if "&" in text else text
 
 
 def _norm(name: str) -> str:
@@ -77,14 +74,19 @@ class Package:
         if not self.has(rels_name):
             return {}
         out = {}
-        for m in _REL.finditer(self.read(rels_name)):
-            attrs = {k.split(b":")[-1].lower().decode("ascii", "replace"): _text(v) for k, v in _ATTR.findall(m[1])}
+        text = self.read(rels_name).decode("utf-8", "replace")
+        for m in _REL_TEXT.finditer(text):
+            attrs = {k.rpartition(":")[2].lower(): v for k, v in _ATTR_TEXT.findall(m[1])}
             if "id" not in attrs or "target" not in attrs or attrs.get("targetmode", "").lower() == "external":
                 continue
+            if "&" in m[1]:  # entities resolved only where there are some: most have none
+                attrs = {k: html.unescape(v) for k, v in attrs.items()}
             target = attrs["target"].replace("\\", "/")
             if target.startswith("/"):  # absolute: from the package's root
                 resolved = target.lstrip("/")
-            else:
+            elif _PLAIN.match(target):  # "worksheets/sheet1.xml": what normpath would give, sooner
+                resolved = f"{folder}/{target}" if folder else target
+            else:  # "../x", "./x", "a//b"
                 resolved = posixpath.normpath(posixpath.join(folder, target))
             out[attrs["id"]] = (attrs.get("type", ""), resolved)
         return out

@@ -15,6 +15,7 @@ Nothing here writes: a user's file is only ever read.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -272,10 +273,11 @@ def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
         raise PlanReadError("read.missing", path=path)
     if path.suffix.lower() not in SUPPORTED:
         raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
-    from .sniff import Empty, NotSpreadsheet, sniff
+    from .sniff import Empty, NotSpreadsheet, sniff_bytes
 
     try:
-        container = sniff(path)
+        data, head = _load(path)
+        container = sniff_bytes(head)
     except Empty:
         raise PlanReadError("read.empty", path=path) from None
     except NotSpreadsheet as exc:
@@ -285,21 +287,41 @@ def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
     except OSError:
         raise PlanReadError("read.missing", path=path) from None
     if container == "zip":
-        return _open_zip(path, tolerant)
+        return _open_zip(path, tolerant, data)
     return _open_biff(path, container, tolerant)
 
 
-def _open_zip(path: Path, tolerant: bool) -> Workbook:
+#: a file up to this size is read once into memory: the container check and python-calamine
+#: then read the same bytes (a file replaced between the check and the parse cannot slip
+#: through), without opening it again for each; a larger one is read where it lies
+IN_MEMORY = 8 << 20
+
+
+def _load(path: Path) -> tuple[bytes | None, bytes]:
+    """The whole file when it is small (else None), and its first 4 KiB (to tell its format)."""
+    import os
+
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size <= IN_MEMORY:
+            data = fh.read(size + 1)  # (a read of IN_MEMORY bytes would allocate them all)
+            if len(data) <= size:  # else it grew meanwhile: read where it lies
+                return data, data[:4096]
+            return None, data[:4096]
+        return None, fh.read(4096)
+
+
+def _open_zip(path: Path, tolerant: bool, data: bytes | None = None) -> Workbook:
     from .guard import Refusal, check_container
     from .sniff import NotSpreadsheet, zip_kind
 
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except ZIP_ERRORS as exc:  # an archive the guard cannot inspect is never decompressed
         raise PlanReadError("read.truncated", path=path, container="container.zip") from exc
     try:
         parts: dict[str, bytes] = {}
-        macros = check_container(z, parts)
+        macros = check_container(z, parts, data)
         kind = zip_kind(z.namelist())
         pkg = Package(z, parts)
         if kind == "ods":
@@ -311,7 +333,7 @@ def _open_zip(path: Path, tolerant: bool) -> Workbook:
         except (*ZIP_ERRORS, UnicodeError) as exc:
             raise PlanReadError("read.truncated", path=path, container="container.zip") from exc
         xml_paths = {name: part for name, part in layout.sheets.items() if part is not None}
-        cal = None if tolerant or not pkg.canonical() else _calamine(path)
+        cal = None if tolerant or not pkg.canonical() else _calamine(path, data)
         if cal is None:
             try:
                 cal = _tolerant_reader(path, "ooxml", pkg, layout)
@@ -336,6 +358,8 @@ def _open_ods(path: Path, pkg: Package, macros: bool, tolerant: bool) -> Workboo
         from .sniff import NotSpreadsheet
 
         raise NotSpreadsheet("document")
+    # from its path: python-calamine tells an OpenDocument file by its name (from bytes, it
+    # guesses the format, and an error such as its cell limit becomes "Cannot detect file format")
     cal = None if tolerant or not mimetype else _calamine(path)
     if cal is None:
         try:
@@ -394,11 +418,14 @@ def _intact_ole(path: Path) -> bool:
     return True
 
 
-def _calamine(path: Path) -> Any:
-    """python-calamine's workbook, or None when it refuses the file (the tolerant layer then reads it)."""
+def _calamine(path: Path, data: bytes | None = None) -> Any:
+    """python-calamine's workbook (of ``data``, the bytes of an OOXML file, when read already), or
+    None when it refuses the file (the tolerant layer then reads it)."""
     from python_calamine import CalamineWorkbook
 
     try:
+        if data is not None:
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
         return CalamineWorkbook.from_path(str(path))
     except BaseException as exc:
         if not reader_failed(exc):
