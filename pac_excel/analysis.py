@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date
@@ -74,8 +74,15 @@ def record_type(tdef: schema.TableDef | None = None) -> Any:
     return known[1]
 
 
+_FIELDS: dict[Any, tuple[str, ...]] = {}
+
+
 def fields_of(kind: Any) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+    """The field names of a record type, in order (cached: a type's fields never change)."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+    return names
 
 
 def json_keys() -> tuple[str, ...]:
@@ -535,16 +542,28 @@ def _raw_rows(table: FoundTable) -> list[list[Any]] | None:
     return None
 
 
-def _raw_column(table: FoundTable, key: str, rows: list[list[Any]] | None) -> list[Any]:
-    """The raw values of one column over the table's data rows."""
+def _raw_column(table: FoundTable, key: str, rows: list[list[Any]] | None,
+                grid: list[tuple[Any, ...]] | None = None) -> Sequence[Any]:
+    """The raw values of one column over the table's data rows (``grid``: those rows' columns,
+    when they are all of one width)."""
     c = table.columns.get(key)
     if c is None:
         return [""] * len(table.rows)
+    if grid is not None and c < len(grid):
+        return grid[c]
     if rows is None:
         return [dr.values.get(key, "") for dr in table.rows]
     if not rows or min(map(len, rows)) > c:
         return [row[c] for row in rows]
     return [row[c] if c < len(row) else "" for row in rows]
+
+
+def _raw_grid(rows: list[list[Any]] | None) -> list[tuple[Any, ...]] | None:
+    """The columns of the data rows, transposed at once, when the rows are all of one width
+    (python-calamine's grid: every row as wide as the sheet)."""
+    if not rows or len(set(map(len, rows))) != 1:
+        return None
+    return list(zip(*rows))
 
 
 def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_of: date) -> list[ActionRecord]:
@@ -555,6 +574,7 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
     inputs (compute.py), never taken from the workbook."""
     index = [dr.index for dr in table.rows]
     rows = _raw_rows(table)
+    grid = _raw_grid(rows)
     found: list[tuple[int, int, Problem]] = []
     sink: list[Problem] = []
 
@@ -574,7 +594,7 @@ def _read_actions(table: FoundTable, wb: Workbook, problems: list[Problem], as_o
         if key not in table.columns:
             values[key] = [""] * n if kind in _TEXT_KINDS else [None] * n
             continue
-        raws = _raw_column(table, key, rows)
+        raws = _raw_column(table, key, rows, grid)
         if kind in _TEXT_KINDS:
             vals = [v.strip() if type(v) is str else "" if v is None else slow(r, key, v)
                     for r, v in zip(index, raws)]

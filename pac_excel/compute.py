@@ -1,7 +1,8 @@
 """The figures of a plan, on plain values: no I/O, no spreadsheet.
 
 Each function mirrors one workbook formula (see generate/formulas.py) and returns ``None``
-where the workbook shows a blank cell: an input is missing or the ratio is undefined.
+where the workbook shows a blank cell: an input is missing or the ratio is undefined. Those
+run once per action test two floats first, the common case, before the general test.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def is_number(x: object) -> TypeGuard[float | int]:
 
 def variance(target: Number | None, result: Number | None) -> Number | None:
     """Écart = résultat obtenu − objectif."""
-    if is_number(target) and is_number(result):
+    if (type(target) is float and type(result) is float) or (is_number(target) and is_number(result)):
         return result - target
     return None
 
@@ -36,20 +37,22 @@ def ratio(numerator: Number | None, denominator: Number | None) -> float | None:
 def attainment(target: Number | None, result: Number | None) -> float | None:
     """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective (ratio's
     body, inlined: it runs once per action over whole columns)."""
-    if is_number(target) and is_number(result) and target != 0:
+    if ((type(target) is float and type(result) is float) or (is_number(target) and is_number(result))) and target != 0:
         return result / target
     return None
 
 
 def budget_variance(planned: Number | None, actual: Number | None) -> Number | None:
     """Écart budget = budget réel − budget prévu (positive = overrun)."""
-    if is_number(planned) and is_number(actual):
+    if (type(planned) is float and type(actual) is float) or (is_number(planned) and is_number(actual)):
         return actual - planned
     return None
 
 
 def roi(revenue_actual: Number | None, budget_actual: Number | None) -> float | None:
     """ROI = (CA réalisé − budget réel) / budget réel; undefined for a zero budget."""
+    if revenue_actual is None or budget_actual is None:  # the common case: no revenue entered
+        return None
     if is_number(revenue_actual) and is_number(budget_actual) and budget_actual != 0:
         return (revenue_actual - budget_actual) / budget_actual
     return None

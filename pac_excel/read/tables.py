@@ -93,9 +93,24 @@ _TOTAL_PREFIXES = ("tota", "sous", "gran", "subt")
 
 def _prefix(value: str) -> str:
     """The folded first letters of a text: a cheap, cached first test before a full match."""
+    head = value[:4]
+    if head.isalpha() and head.isascii():  # most texts: four plain letters fold to themselves
+        return head.lower()
     # 8 characters folded, then 4 kept: an accent typed as a combining mark ("E\u0301cart")
     # takes a character of its own before folding
     return normalize_label(value[:8])[:4]
+
+
+_ANCHORS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _anchor_prefixes(tdef: TableDef, anchor: str) -> frozenset[str]:
+    """The prefixes of the header words naming ``anchor`` (cached: header_words keeps tdef alive)."""
+    words = header_words(tdef)
+    known = _ANCHORS.get((id(tdef), anchor))
+    if known is None:
+        known = _ANCHORS[(id(tdef), anchor)] = frozenset(_prefix(w) for w, k in words.items() if k == anchor)
+    return known
 
 
 def is_subtotal_label(label: str) -> bool:
@@ -203,8 +218,8 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
         sheet = wb.sheet(name)
         skip = taken if exclude is not None and exclude.sheet.name == name else ()
         for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-            if r in skip:
-                continue
+            if r in skip or (best is not None and len(row) <= best[0]):
+                continue  # a row of no more cells than the best header has names cannot beat it
             texts = [(c, v) for c, v in enumerate(row) if type(v) is str and v]
             if len(texts) < min_columns or (best is not None and len(texts) <= best[0]):
                 continue  # a row names at most one column per text: this one cannot beat the best
@@ -265,17 +280,17 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     meaningful = [k for k in columns if k not in computed and k != "no"]
     block: list[DataRow] = []
     after_total = False  # below a grand total, a row of text only is a note, not an action
-    anchor_prefixes = {_prefix(w) for w, k in header_words(tdef).items() if k == anchor}
+    anchor_prefixes = _anchor_prefixes(tdef, anchor)
     anchor_col = columns.get(anchor, -1)
     # a header cell never holds a number or a date: such a value rules out a repeated header
     typed = [c for k, c in columns.items() if k in meaningful and tdef.column(k).kind in _TYPED_KINDS]
-    for r in range(header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+    for r, row in enumerate(sheet.rows[header_row + 1:], header_row + 1):
         values = RowValues(row, columns)
         if not after_total and 0 <= anchor_col < len(row):  # the common case, decided by the anchor cell
             a = row[anchor_col]
             if type(a) is str and a.strip():
-                first = _prefix(a)
+                first = a[:4]  # _prefix(a), inlined for four plain letters (most texts)
+                first = first.lower() if first.isalpha() and first.isascii() else _prefix(a)
                 if first not in _TOTAL_PREFIXES and (
                         first not in anchor_prefixes
                         or any(c < len(row) and type(row[c]) in _TYPED_VALUES for c in typed)):
