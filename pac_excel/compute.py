@@ -1,8 +1,9 @@
 """The figures of a plan, on plain values: no I/O, no spreadsheet.
 
 Each function mirrors one workbook formula (see generate/formulas.py) and returns ``None``
-where the workbook shows a blank cell: an input is missing or the ratio is undefined. Those
-run once per action test two floats first, the common case, before the general test.
+where the workbook shows a blank cell: an input is missing or the ratio is undefined. The
+ones run for every action settle the common cases first (an input missing, two floats), then
+make the general test.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ def is_number(x: object) -> TypeGuard[float | int]:
 
 def variance(target: Number | None, result: Number | None) -> Number | None:
     """Écart = résultat obtenu − objectif."""
+    if target is None or result is None:
+        return None
     if (type(target) is float and type(result) is float) or (is_number(target) and is_number(result)):
         return result - target
     return None
@@ -37,6 +40,8 @@ def ratio(numerator: Number | None, denominator: Number | None) -> float | None:
 def attainment(target: Number | None, result: Number | None) -> float | None:
     """Taux d'atteinte = résultat obtenu / objectif; undefined for a zero objective (ratio's
     body, inlined: it runs once per action over whole columns)."""
+    if target is None or result is None:
+        return None
     if ((type(target) is float and type(result) is float) or (is_number(target) and is_number(result))) and target != 0:
         return result / target
     return None
@@ -44,6 +49,8 @@ def attainment(target: Number | None, result: Number | None) -> float | None:
 
 def budget_variance(planned: Number | None, actual: Number | None) -> Number | None:
     """Écart budget = budget réel − budget prévu (positive = overrun)."""
+    if planned is None or actual is None:
+        return None
     if (type(planned) is float and type(actual) is float) or (is_number(planned) and is_number(actual)):
         return actual - planned
     return None

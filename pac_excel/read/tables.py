@@ -284,6 +284,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
     anchor_col = columns.get(anchor, -1)
     # a header cell never holds a number or a date: such a value rules out a repeated header
     typed = [c for k, c in columns.items() if k in meaningful and tdef.column(k).kind in _TYPED_KINDS]
+    t0 = typed[0] if typed else -1  # the first typed column, tried alone first
     for r, row in enumerate(sheet.rows[header_row + 1:], header_row + 1):
         values = RowValues(row, columns)
         if not after_total and 0 <= anchor_col < len(row):  # the common case, decided by the anchor cell
@@ -292,7 +293,8 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
                 first = a[:4]  # _prefix(a), inlined for four plain letters (most texts)
                 first = first.lower() if first.isalpha() and first.isascii() else _prefix(a)
                 if first not in _TOTAL_PREFIXES and (
-                        first not in anchor_prefixes
+                        first not in anchor_prefixes  # "Action 1" starts as the header "Action" does:
+                        or (0 <= t0 < len(row) and type(row[t0]) in _TYPED_VALUES)  # a typed value tells
                         or any(c < len(row) and type(row[c]) in _TYPED_VALUES for c in typed)):
                     dr = DataRow(r, values)
                     found.rows.append(dr)
