@@ -315,3 +315,33 @@ def test_small_parts_are_read_once_and_a_damaged_one_is_not_kept(tmp_path):
     with pytest.raises(PlanReadError) as err:
         analyze(bad, as_of=date(2026, 11, 16), bounded=False)
     assert err.value.code in ("truncated", "unreadable")
+
+
+def test_the_bytes_checked_are_the_bytes_parsed(tmp_path, monkeypatch):
+    """A workbook (of up to 8 MiB) is read from disk once: the container check and the parsers
+    work on those bytes. A file replaced between the check and the parse (here: right after it
+    was read) is not opened again, so what the check let through is what gets parsed."""
+    from pac_excel.read import workbook
+
+    def plan(path: Path, names: list[str]) -> Path:
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet("Plan")
+        ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+        for r, name in enumerate(names, 1):
+            ws.write_row(r, 0, [name, "Zoé", 100 * r])
+        wb.close()
+        return path
+
+    path = plan(tmp_path / "plan.xlsx", ["Salon", "Mailing"])
+    other = plan(tmp_path / "other.xlsx", ["Autre", "Encore", "Toujours"]).read_bytes()
+    real_load = workbook._load
+
+    def load_then_replace(p: Path) -> tuple[bytes | None, bytes]:
+        got = real_load(p)
+        p.write_bytes(other)  # replaced on disk once read
+        return got
+
+    monkeypatch.setattr(workbook, "_load", load_then_replace)
+    result = analyze(path, as_of=AS_OF, bounded=False)
+    assert [a.action for a in result.actions] == ["Salon", "Mailing"]
+    assert sum(a.budget_planned for a in result.actions) == 100 + 200

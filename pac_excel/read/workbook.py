@@ -480,7 +480,11 @@ def _grouped(n: int) -> str:
 def reader_failed(exc: BaseException) -> bool:
     """Whether an exception is a reading library failing on the file: its errors, and a Rust
     panic inside python-calamine (pyo3 raises PanicException, a BaseException: a damaged .xls
-    made calamine index out of range, found by fuzzing). Interrupts and exits are not."""
+    made calamine index out of range, found by fuzzing). Interrupts and exits are not, nor is
+    running out of memory: that is the reading's memory bound, said as such (``too_large``),
+    never an unreadable file nor a reason to read it again another way."""
+    if isinstance(exc, MemoryError):
+        return False
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
