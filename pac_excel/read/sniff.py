@@ -2,15 +2,13 @@
 happens to find (it finds the end record of a zip embedded anywhere, e.g. the theme zip that
 Excel writes inside a legacy .xls).
 
-``sniff(path)`` returns one of the container kinds the readers take — ``"zip"`` (OOXML or
-OpenDocument, told apart from the package's parts), ``"ole"`` (a compound file: legacy .xls,
-or an encrypted OOXML workbook), ``"biff"`` (a bare BIFF stream, Excel 2–4 style) — or raises
-:class:`NotSpreadsheet` naming what the file is when it can tell.
+``sniff_bytes(head)``, given a file's first 4 KiB, returns one of the container kinds the
+readers take — ``"zip"`` (OOXML or OpenDocument, told apart from the package's parts), ``"ole"``
+(a compound file: legacy .xls, or an encrypted OOXML workbook), ``"biff"`` (a bare BIFF stream,
+Excel 2–4 style) — or raises :class:`NotSpreadsheet` naming what the file is when it can tell.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -43,12 +41,6 @@ class NotSpreadsheet(Exception):
 
 class Empty(Exception):
     """The file has no bytes at all."""
-
-
-def sniff(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 12)
-    return sniff_bytes(head)
 
 
 def sniff_bytes(head: bytes) -> str:
