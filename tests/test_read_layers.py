@@ -345,3 +345,26 @@ def test_the_bytes_checked_are_the_bytes_parsed(tmp_path, monkeypatch):
     result = analyze(path, as_of=AS_OF, bounded=False)
     assert [a.action for a in result.actions] == ["Salon", "Mailing"]
     assert sum(a.budget_planned for a in result.actions) == 100 + 200
+
+
+def test_what_is_not_a_regular_file_is_missing_at_once(tmp_path):
+    """A folder, a named pipe (no writer: opening it for reading must not wait) or a path that
+    does not exist, whatever its extension, is "missing"; a regular file of another extension
+    is refused by its name, before anything else is read."""
+    import time
+
+    folder = tmp_path / "plan.xlsx"
+    folder.mkdir()
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    other = tmp_path / "notes.txt"
+    other.write_text("Action;Qui\n")
+    for path in (folder, pipe, tmp_path / "nowhere.xlsx", tmp_path / "nowhere.txt"):
+        started = time.monotonic()
+        with pytest.raises(PlanReadError) as err:
+            open_workbook(path)
+        assert err.value.key == "read.missing", path
+        assert time.monotonic() - started < 5, path
+    with pytest.raises(PlanReadError) as err:
+        open_workbook(other)
+    assert (err.value.key, err.value.params["suffix"]) == ("read.format", ".txt")

@@ -269,10 +269,6 @@ def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
     reads what it can (the fast path); what it refuses, the tolerant layer of that format reads
     (``tolerant=True``: python-calamine is not used at all — after it aborted a process)."""
     path = Path(path)
-    if not path.is_file():
-        raise PlanReadError("read.missing", path=path)
-    if path.suffix.lower() not in SUPPORTED:
-        raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
     from .sniff import Empty, NotSpreadsheet, sniff_bytes
 
     try:
@@ -298,17 +294,33 @@ IN_MEMORY = 8 << 20
 
 
 def _load(path: Path) -> tuple[bytes | None, bytes]:
-    """The whole file when it is small (else None), and its first 4 KiB (to tell its format)."""
+    """The whole file when it is small (else None), and its first 4 KiB (to tell its format).
+    One open and one status call: what is not a regular file (a folder, a pipe) is missing, a
+    name whose extension is not a workbook's is refused before anything is read."""
     import os
+    import stat
 
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size <= IN_MEMORY:
-            data = fh.read(size + 1)  # (a read of IN_MEMORY bytes would allocate them all)
-            if len(data) <= size:  # else it grew meanwhile: read where it lies
-                return data, data[:4096]
-            return None, data[:4096]
-        return None, fh.read(4096)
+    # O_NONBLOCK: opening a named pipe must not wait for a writer (no effect on a regular file)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise IsADirectoryError(str(path))
+        size = status.st_size
+        if path.suffix.lower() not in SUPPORTED:
+            raise PlanReadError("read.format", path=path, suffix=path.suffix or "?")
+        want = size + 1 if size <= IN_MEMORY else 4096  # (a read of IN_MEMORY bytes would allocate them all)
+        chunks = [os.read(fd, want)]
+        got = len(chunks[0])
+        while chunks[-1] and got < want:  # a short read (a signal, a network file system)
+            chunks.append(os.read(fd, want - got))
+            got += len(chunks[-1])
+    finally:
+        os.close(fd)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if size <= IN_MEMORY and len(data) <= size:  # else it grew meanwhile: read where it lies
+        return data, data[:4096]
+    return None, data[:4096]
 
 
 def _open_zip(path: Path, tolerant: bool, data: bytes | None = None) -> Workbook:
