@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
@@ -53,11 +53,12 @@ def check_container(z: zipfile.ZipFile, parts: dict[str, bytes] | None = None, d
     one_sheet = sum("worksheets/" in i.filename.lower() for i in infos) <= 1
     if data is None and not z.filename:
         raise ValueError("check_container: the archive's bytes or file name are needed")
-    with nullcontext(io.BytesIO(data)) if data is not None else open(z.filename or "", "rb") as fh:
+    with nullcontext(data) if data is not None else open(z.filename or "", "rb") as source:
+        read = _reader(source)
         for i in infos:
             if i.filename.endswith((".xml", ".rels")) and i.file_size:
                 keep = parts if parts is not None and _kept(i.filename, one_sheet) else None
-                head = _head(z, fh, i, keep)
+                head = _head(z, read, i, keep)
                 if head is not None and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
                     raise Refusal("read.unsafe", part=i.filename)
     names = [i.filename.lower() for i in infos]
@@ -75,27 +76,43 @@ def _kept(name: str, one_sheet: bool) -> bool:
     return name.endswith((".rels", "workbook.xml")) or (one_sheet and "worksheets/" in name)
 
 
-def _head(z: zipfile.ZipFile, fh: Any, info: zipfile.ZipInfo, parts: dict[str, bytes] | None = None) -> bytes | None:
+def _reader(source: bytes | Any) -> Callable[[int, int], bytes]:
+    """``read(offset, size)`` over the archive's bytes in memory, or over its open file."""
+    if isinstance(source, bytes):
+        return lambda offset, size: source[offset:offset + size]
+
+    def read(offset: int, size: int) -> bytes:
+        source.seek(offset)
+        return source.read(size)
+    return read
+
+
+_LOCAL = struct.Struct("<4s22xHH")  # a local file header: signature, …, name and extra lengths
+
+
+def _head(z: zipfile.ZipFile, read: Callable[[int, int], bytes], info: zipfile.ZipInfo,
+          parts: dict[str, bytes] | None = None) -> bytes | None:
     """The first HEAD bytes of one entry, or None for a damaged one (the reader reports it).
     Deflated and stored entries are read straight from their local header: opening each
     entry through zipfile costs more than the check itself on a 40-part workbook. A small
     entry is read whole into ``parts`` when its CRC matches (else the reader's zipfile says so)."""
     try:
         if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and not info.flag_bits & 1:
-            fh.seek(info.header_offset)
-            local = fh.read(30)
-            if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            local = read(info.header_offset, 30)
+            if len(local) < 30:
                 return None
-            name_len, extra_len = struct.unpack_from("<HH", local, 26)
-            fh.seek(info.header_offset + 30 + name_len + extra_len)
+            signature, name_len, extra_len = _LOCAL.unpack(local)
+            if signature != b"PK\x03\x04":
+                return None
+            start = info.header_offset + 30 + name_len + extra_len
             if parts is not None and info.file_size <= WHOLE and info.compress_size <= WHOLE + 1024:
-                raw = fh.read(info.compress_size)
+                raw = read(start, info.compress_size)
                 whole = raw if info.compress_type == zipfile.ZIP_STORED else zlib.decompressobj(-15).decompress(
                     raw, WHOLE + 1)
                 if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC:
                     parts[info.filename] = whole
                 return whole[:HEAD]
-            raw = fh.read(min(info.compress_size, HEAD + 64))
+            raw = read(start, min(info.compress_size, HEAD + 64))
             if info.compress_type == zipfile.ZIP_STORED:
                 return raw[:HEAD]
             return zlib.decompressobj(-15).decompress(raw, HEAD)

@@ -33,11 +33,16 @@ class Package:
     zf: zipfile.ZipFile
     #: parts already read whole (by the container check): archive name → content
     parts: dict[str, bytes] = field(default_factory=dict)
-    _names: dict[str, str] = field(default_factory=dict)
+    _folded: dict[str, str] | None = None
 
-    def __post_init__(self) -> None:
-        for info in self.zf.infolist():
-            self._names.setdefault(_norm(info.filename), info.filename)
+    @property
+    def _names(self) -> dict[str, str]:
+        """Folded part name → the archive's own name (built on the first name not found as written)."""
+        if self._folded is None:
+            self._folded = {}
+            for info in self.zf.infolist():
+                self._folded.setdefault(_norm(info.filename), info.filename)
+        return self._folded
 
     def has(self, name: str) -> bool:
         return self.real(name) is not None
@@ -65,7 +70,8 @@ class Package:
     def canonical(self) -> bool:
         """Whether a strict reader (python-calamine) finds its parts: every name as written in
         the standard's own layout (``xl/workbook.xml``, forward slashes)."""
-        return "xl/workbook.xml" in self.zf.namelist() and not any("\\" in n for n in self.zf.namelist())
+        names = self.zf.namelist()
+        return "xl/workbook.xml" in names and not any("\\" in n for n in names)
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, target part name) of one part; targets resolved."""
