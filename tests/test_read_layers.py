@@ -368,3 +368,61 @@ def test_what_is_not_a_regular_file_is_missing_at_once(tmp_path):
     with pytest.raises(PlanReadError) as err:
         open_workbook(other)
     assert (err.value.key, err.value.params["suffix"]) == ("read.format", ".txt")
+
+
+def _rezipped(src: Path, dst: Path, content: bytes) -> Path:
+    """An OpenDocument file with its content.xml replaced (mimetype first and stored, as ODF asks)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = content if info.filename == "content.xml" else zin.read(info)
+            zout.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype" else None)
+    return dst
+
+
+def test_ods_hidden_rows_and_error_cells_are_found_by_the_fast_path_too(lo_available, tmp_path):
+    """An .ods saved by LibreOffice, read by python-calamine: its hidden rows and error cells are
+    reported as the tolerant layer reports them (hidden rows were missed on this path before).
+    The content is walked only when it can hold one of them; a character reference that spells
+    "error" still gets it walked."""
+    import zipfile
+
+    from libreoffice import convert
+
+    def build(path: Path, hide: bool, error: bool) -> Path:
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet("Plan")
+        ws.write_row(0, 0, ["Action", "Qui", "Budget", "Objectif", "Résultat obtenu"])
+        for r in range(1, 7):
+            ws.write_row(r, 0, [f"Salon {r}", "Zoé", 100 * r, 10, 8])
+        if error:
+            ws.write_formula(4, 2, "=1/0")
+        if hide:
+            ws.set_row(2, None, None, {"hidden": True})
+            ws.set_row(5, None, None, {"hidden": True})
+        wb.close()
+        return path
+
+    plans = [build(tmp_path / f"{name}.xlsx", hide, error) for name, hide, error in
+             (("hidden", True, False), ("error", False, True), ("both", True, True), ("plain", False, False))]
+    ods = dict(zip(("hidden", "error", "both", "plain"), convert(plans, tmp_path / "ods", fmt="ods")))
+    content = zipfile.ZipFile(ods["error"]).read("content.xml")
+    assert content.count(b'calcext:value-type="error"') == 1 and content.count(b"error") == 1
+    ods["spelt"] = _rezipped(ods["error"], tmp_path / "spelt.ods",
+                             content.replace(b'calcext:value-type="error"', b'calcext:value-type="&#101;rror"'))
+
+    def found(path: Path, tolerant: bool) -> list[tuple[str, str | None, dict]]:
+        result = analyze(path, as_of=AS_OF, bounded=False, tolerant=tolerant)
+        return sorted((p.code, p.cell, p.params) for p in result.problems if p.code in ("hidden_rows", "error_value"))
+
+    expected = {
+        "hidden": [("hidden_rows", "A3", {"value": "2"})],
+        "error": [("error_value", "C5", {"value": "#DIV/0!"})],
+        "both": [("error_value", "C5", {"value": "#DIV/0!"}), ("hidden_rows", "A3", {"value": "2"})],
+        "plain": [],
+        "spelt": [("error_value", "C5", {"value": "#DIV/0!"})],
+    }
+    for name, path in ods.items():
+        assert found(path, tolerant=False) == expected[name], name
+        assert found(path, tolerant=True) == expected[name], name

@@ -240,18 +240,21 @@ class Workbook:
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
             elif self.kind == "ods":
-                errors, found = self._ods_errors(name)
+                want = formulas and self.meta() is not None
+                errors, found, hidden_rows = self._ods_scan(name, want)
                 sh.errors = {**errors, **sh.errors}
-                sh.formulas = found if formulas and self.meta() is not None else None
+                sh.formulas = found if want else None
+                sh.hidden_rows = hidden_rows
             elif self.kind == "xls":
                 sh.errors = self._cal.errors_of(name)
         return sh
 
-    def _ods_errors(self, name: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
-        from .ods import scan_errors
+    def _ods_scan(self, name: str, formulas: bool) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]],
+                                                            list[int]]:
+        from .ods import scan_sheet
 
         try:
-            return scan_errors(self.part("content.xml"), name)
+            return scan_sheet(self.part("content.xml"), name, formulas)
         except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
             raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
 
