@@ -308,6 +308,40 @@ def s9_consolidate_trames(cfg: dict[str, int], tmp: Path) -> list[Row]:
                                      for i in range(min(k, 60))], runs)
         out.append(("9 consolidate trames", f"the same for a {size}-action trame (calamine: {parse * 1e3:.2f} ms)",
                     f"{ours_one * 1e3:.2f} ms ({ours_one / parse:.1f}×)", "", None))
+    # the same trames as teams send them back: opened and saved by another application
+    for app, fmt in (("LibreOffice", "xlsx"), ("LibreOffice", "ods"), ("Gnumeric", "xlsx")):
+        what = f"the same {n}-action trame saved by {app} as .{fmt}"
+        saved = _saved_by(app, fmt, files[:20], CACHE / f"trames_{k}x{n}_{app.lower()}_{fmt}")
+        if saved is None:
+            out.append(("9 consolidate trames", what, "not installed", "", None))
+            continue
+        parse, ours_one = _per_file(saved, runs)
+        out.append(("9 consolidate trames", f"{what} (calamine: {parse * 1e3:.2f} ms)",
+                    f"{ours_one * 1e3:.2f} ms ({ours_one / parse:.1f}×)", "", None))
+    return out
+
+
+def _saved_by(app: str, fmt: str, files: list[Path], folder: Path) -> list[Path] | None:
+    """``files`` opened and saved as ``fmt`` by LibreOffice or Gnumeric (made once, then kept in
+    the cache); None when the application is not installed."""
+    import tempfile
+
+    exe = shutil.which("soffice" if app == "LibreOffice" else "ssconvert")
+    if exe is None:
+        return None
+    out = [folder / f"{f.stem}.{fmt}" for f in files]
+    todo = [f for f, o in zip(files, out) if not o.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    if todo and app == "LibreOffice":  # one start for all, in a throwaway profile
+        with tempfile.TemporaryDirectory(prefix="bench-lo-") as profile:
+            subprocess.run([exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                            "--convert-to", fmt, "--outdir", str(folder), *map(str, todo)],
+                           capture_output=True, check=True, timeout=600, env={**os.environ, "HOME": profile})
+    for f in todo if app == "Gnumeric" else ():
+        subprocess.run([exe, str(f), str(folder / f"{f.stem}.{fmt}")], capture_output=True, check=True, timeout=120)
+    missing = [o for o in out if not o.exists()]
+    if missing:
+        raise RuntimeError(f"{app} did not write {missing[0]}")
     return out
 
 
