@@ -246,6 +246,21 @@ def test_own_workbook_filled_by_a_person(corpus, name):
     assert [p.row for p in site] == [res.actions[2].row]
 
 
+def test_an_ods_content_is_walked_once_for_all_its_sheets(corpus, monkeypatch):
+    """content.xml holds every sheet of an .ods: the error / formula / hidden-row pass over it is
+    made once for the whole analysis (actions, indicators, objectives), not once per sheet, and
+    finds what it found sheet by sheet (the figures of test_own_workbook_filled_by_a_person)."""
+    from pac_excel.read import ods
+
+    walks = []
+    real = ods.walk
+    monkeypatch.setattr(ods, "walk", lambda *a, **k: walks.append(k) or real(*a, **k))
+    res = analyze(corpus["own.ods"], as_of=AS_OF, bounded=False)
+    assert len(walks) == 1
+    errors = [p for p in res.problems if p.code == "error_value"]
+    assert [(p.row, p.params["value"]) for p in errors] == [(res.actions[2].row, "#DIV/0!")]
+
+
 def test_variance_threshold_and_past_end_checks(tmp_path):
     from pac_excel import GenerateOptions, PlanData, generate
 

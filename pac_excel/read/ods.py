@@ -182,20 +182,25 @@ def walk(data: bytes, values: bool = True, only: str | None = None, max_cells: i
     return w
 
 
-def scan_sheet(data: bytes, sheet: str, formulas: bool = True) -> tuple[dict[tuple[int, int], str],
-                                                                       set[tuple[int, int]], list[int]]:
-    """What python-calamine does not give of one sheet: its error cells (0-based row, col →
-    "#DIV/0!"), its formula cells (when asked) and its hidden rows (0-based).
+#: what one pass finds of a sheet: error cells (0-based row, col → "#DIV/0!"), formula cells,
+#: hidden rows (0-based)
+Scan = tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]
+
+
+def scan_sheets(data: bytes, formulas: bool = True) -> dict[str, Scan]:
+    """What python-calamine does not give of the sheets, in one pass over content.xml (which
+    holds every sheet): sheet name → its error cells, formula cells and hidden rows.
 
     A content.xml that holds none of what the walk looks for is not walked (a walk is seven
-    times calamine's own parse of a 50-row sheet): an error value needs the letters "error"
-    (or a character reference, which could spell them), a formula the attribute
-    ``table:formula``, a hidden row the attribute ``table:visibility``."""
+    times calamine's own parse of a 50-row sheet), and the result is empty: an error value
+    needs the letters "error" (or a character reference, which could spell them), a formula
+    the attribute ``table:formula`` (looked for only when ``formulas``), a hidden row the
+    attribute ``table:visibility``."""
     if (b"error" not in data and b"&#" not in data and b"table:visibility" not in data
             and not (formulas and b"table:formula" in data)):
-        return {}, set(), []
-    found = walk(data, values=False, only=sheet).sheets.get(sheet, SheetData(sheet))
-    return found.errors, found.formulas, found.hidden_rows
+        return {}
+    return {name: (found.errors, found.formulas, found.hidden_rows)
+            for name, found in walk(data, values=False).sheets.items()}
 
 
 class OdsBook:

@@ -87,6 +87,8 @@ class Workbook:
     _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int]]] = field(default_factory=dict)
     _failed: dict[str, BaseException] = field(default_factory=dict)  # background parses that failed
     _layout: Layout | None = None
+    #: OpenDocument: sheet → its error cells, formula cells and hidden rows (one pass for all)
+    _ods_scans: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]] | None = None
 
     def part(self, name: str) -> bytes:
         """One part of the zip package, the archive opened once per workbook."""
@@ -241,7 +243,7 @@ class Workbook:
                 sh.hidden_rows = _hidden_rows(data)
             elif self.kind == "ods":
                 want = formulas and self.meta() is not None
-                errors, found, hidden_rows = self._ods_scan(name, want)
+                errors, found, hidden_rows = self._ods_scan(name)
                 sh.errors = {**errors, **sh.errors}
                 sh.formulas = found if want else None
                 sh.hidden_rows = hidden_rows
@@ -249,14 +251,19 @@ class Workbook:
                 sh.errors = self._cal.errors_of(name)
         return sh
 
-    def _ods_scan(self, name: str, formulas: bool) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]],
-                                                            list[int]]:
-        from .ods import scan_sheet
+    def _ods_scan(self, name: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]:
+        """One OpenDocument sheet's error cells, formula cells and hidden rows. content.xml holds
+        every sheet: it is walked once for all of them. Formula cells are looked for in our own
+        workbooks only (the only ones whose computed cells are checked)."""
+        from .ods import scan_sheets
 
-        try:
-            return scan_sheet(self.part("content.xml"), name, formulas)
-        except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
-            raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
+        if self._ods_scans is None:
+            try:
+                self._ods_scans = scan_sheets(self.part("content.xml"), formulas=self.meta() is not None)
+            except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
+                raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
+        errors, found, hidden_rows = self._ods_scans.get(name, ({}, set(), []))
+        return dict(errors), set(found), list(hidden_rows)
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
