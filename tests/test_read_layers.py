@@ -426,3 +426,105 @@ def test_ods_hidden_rows_and_error_cells_are_found_by_the_fast_path_too(lo_avail
     for name, path in ods.items():
         assert found(path, tolerant=False) == expected[name], name
         assert found(path, tolerant=True) == expected[name], name
+
+
+# ------------------------------------------------------------------------------------ the two layers agree
+def _layers_agree_cases():
+    from datetime import datetime
+
+    from hypothesis import strategies as st
+
+    text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+    spaced = st.builds(lambda s, a, b: a + s + b, text, st.sampled_from(["", " ", "  "]),
+                       st.sampled_from(["", " ", "\n"]))
+    number = st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False))
+    # from 2 January 1904: in a workbook of the 1904 date system, 1 January 1904 is serial 0, and
+    # python-calamine reads any serial under 1 as a time of day, whatever the cell's date format
+    day = st.dates(date(1904, 1, 2), date(2099, 12, 31))
+    moment = st.datetimes(datetime(1904, 1, 2), datetime(2099, 12, 31)).map(lambda d: d.replace(microsecond=0))
+    error = st.sampled_from(["#DIV/0!", "#N/A", "#VALUE!", "#REF!"])
+    cell = st.one_of(st.none(), spaced, number, day.map(lambda d: ("date", d)), moment.map(lambda d: ("date", d)),
+                     number.map(lambda n: ("text_number", n)), st.booleans(), error.map(lambda e: ("error", e)),
+                     st.sampled_from(["TOTAL", "Sous-total", "Action", "n/a", "12,5 %", "1 200 €", "31/12/2026",
+                                      "<b>&amp;</b>", "_x0041_", "=A1", "x" * 300]),
+                     st.tuples(st.just("rich"), text, text),
+                     st.tuples(st.just("percent"), number))
+    row = st.lists(cell, min_size=9, max_size=9)
+    return st.tuples(st.lists(row, min_size=1, max_size=12), st.lists(st.integers(0, 14), max_size=3),
+                     st.lists(st.tuples(st.integers(0, 12), st.integers(0, 8)), max_size=1), st.booleans(),
+                     st.booleans())
+
+
+def test_calamine_and_the_tolerant_reader_give_the_same_analysis(tmp_path_factory):
+    """The fast path (python-calamine, with our scans of the sheet XML for error cells and hidden
+    rows) and the tolerant layer (our streaming reader of the package) read any trame alike:
+    the same actions, every field, and the same problems at the same cells. Random cells of
+    every kind: text with spaces, accents and control characters (written as _xHHHH_ escapes,
+    which the tolerant layer showed as such until this test found it), rich text, numbers,
+    percentages, dates and date-times, numbers stored as text, booleans, error values, total
+    labels; shared or inline strings, hidden rows, merged ranges, the 1904 date system."""
+    import dataclasses
+
+    from hypothesis import HealthCheck, given, settings
+
+    folder = tmp_path_factory.mktemp("layers")
+    counter = iter(range(10**6))
+
+    examples = int(os.environ.get("LAYERS_EXAMPLES", "60"))  # more for a longer hunt
+    read_plans = []
+
+    @settings(max_examples=examples, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(_layers_agree_cases())
+    def check(case):
+        rows, hidden, merges, date1904, inline = case
+        path = folder / f"trame{next(counter)}.xlsx"
+        # constant_memory: strings written inline in the sheet, not in the shared strings part
+        wb = xlsxwriter.Workbook(path, {"date_1904": date1904, "constant_memory": inline})
+        ws = wb.add_worksheet("PAC 2026")
+        dfmt, tfmt = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "@"})
+        pfmt, bold = wb.add_format({"num_format": "0.0%"}), wb.add_format({"bold": True})
+        ws.write(0, 0, "Plan d'action commercial")
+        ws.write_row(2, 0, ["ACTIONS", "PHASES, ÉTAPES", "QUI ?", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF",
+                            "RÉSULTAT OBTENU", "ANALYSE DES ÉCARTS"])
+        for r, values in enumerate(rows, 3):
+            for c, v in enumerate(values):
+                if v is None:
+                    continue
+                if isinstance(v, tuple) and v[0] == "date":
+                    ws.write_datetime(r, c, v[1], dfmt)
+                elif isinstance(v, tuple) and v[0] == "text_number":
+                    ws.write_string(r, c, str(v[1]), tfmt)
+                elif isinstance(v, tuple) and v[0] == "rich":
+                    if v[1] and v[2]:  # (two runs, each of some text)
+                        ws.write_rich_string(r, c, bold, v[1], v[2])
+                elif isinstance(v, tuple) and v[0] == "percent":
+                    ws.write_number(r, c, v[1], pfmt)
+                elif isinstance(v, tuple):
+                    ws.write_formula(r, c, "=1/0", None, v[1])
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, c, v)
+                elif isinstance(v, str):
+                    ws.write_string(r, c, v)
+                else:
+                    ws.write_number(r, c, v)
+        for r in hidden:
+            ws.set_row(r, None, None, {"hidden": True})
+        for r, c in merges:
+            ws.merge_range(r + 3, c, r + 4, c, None)
+        wb.close()
+
+        def read(tolerant: bool) -> tuple:
+            try:
+                res = analyze(path, as_of=AS_OF, bounded=False, tolerant=tolerant)
+            except PlanReadError as err:
+                return ("error", err.key)
+            return ([dataclasses.asdict(a) for a in res.actions],
+                    sorted((p.code, p.sheet, p.cell, sorted(p.params.items())) for p in res.problems))
+
+        fast = read(tolerant=False)
+        assert fast == read(tolerant=True)
+        read_plans.append(fast[0] != "error" and len(fast[0]) > 0)
+
+    check()
+    assert sum(read_plans) >= len(read_plans) / 3  # most examples are plans with actions, not refusals

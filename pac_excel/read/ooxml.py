@@ -26,6 +26,18 @@ from .values import EPOCH_1900, EPOCH_1904
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+#: a character the XML could not hold as it is, written as its code (ECMA-376, 22.9.2.19
+#: ST_Xstring): "_x000D_" is a carriage return, "_x005F_" the underscore that keeps a typed
+#: "_x0041_" from being read as "A"
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """A string as the person typed it, its ``_xHHHH_`` escapes decoded (as python-calamine
+    does); a code that is half of a surrogate pair is not a character: it is left as written."""
+    if "_x" not in text:
+        return text
+    return _XSTRING.sub(lambda m: m[0] if 0xD800 <= int(m[1], 16) <= 0xDFFF else chr(int(m[1], 16)), text)
 
 
 def _local(name: str) -> str:
@@ -121,7 +133,7 @@ def _shared_strings(data: bytes) -> list[str]:
     def end(name: str) -> None:
         tag = _local(name)
         if tag == "si":
-            out.append("".join(st["text"]))
+            out.append(unescape("".join(st["text"])))
         elif tag in ("rPh", "phoneticPr"):
             st["skip"] -= 1
         elif tag == "t":
@@ -238,7 +250,7 @@ def _sheet_cells(data: bytes, book: OoxmlBook) -> tuple[dict[tuple[int, int], An
             except (ValueError, IndexError):
                 return _MISSING
         if kind in ("str", "inlineStr"):
-            return text
+            return unescape(text)
         if kind == "b":
             return text.strip() in ("1", "true")
         if kind == "d":
