@@ -455,6 +455,59 @@ def _layers_agree_cases():
                      st.booleans())
 
 
+def _layer_reading(path: Path, tolerant: bool) -> tuple:
+    """What an analysis made of a file, to compare two reading layers: every field of every
+    action and every problem at its cell (or the refusal)."""
+    import dataclasses
+
+    try:
+        res = analyze(path, as_of=AS_OF, bounded=False, tolerant=tolerant)
+    except PlanReadError as err:
+        return ("error", err.key)
+    return ([dataclasses.asdict(a) for a in res.actions],
+            sorted((p.code, p.sheet, p.cell, sorted(p.params.items())) for p in res.problems))
+
+
+def _random_trame(path: Path, case: tuple) -> Path:
+    """A trame written by xlsxwriter from one generated case (see _layers_agree_cases)."""
+    rows, hidden, merges, date1904, inline = case
+    # constant_memory: strings written inline in the sheet, not in the shared strings part
+    wb = xlsxwriter.Workbook(path, {"date_1904": date1904, "constant_memory": inline})
+    ws = wb.add_worksheet("PAC 2026")
+    dfmt, tfmt = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "@"})
+    pfmt, bold = wb.add_format({"num_format": "0.0%"}), wb.add_format({"bold": True})
+    ws.write(0, 0, "Plan d'action commercial")
+    ws.write_row(2, 0, ["ACTIONS", "PHASES, ÉTAPES", "QUI ?", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF",
+                        "RÉSULTAT OBTENU", "ANALYSE DES ÉCARTS"])
+    for r, values in enumerate(rows, 3):
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if isinstance(v, tuple) and v[0] == "date":
+                ws.write_datetime(r, c, v[1], dfmt)
+            elif isinstance(v, tuple) and v[0] == "text_number":
+                ws.write_string(r, c, str(v[1]), tfmt)
+            elif isinstance(v, tuple) and v[0] == "rich":
+                if v[1] and v[2]:  # (two runs, each of some text)
+                    ws.write_rich_string(r, c, bold, v[1], v[2])
+            elif isinstance(v, tuple) and v[0] == "percent":
+                ws.write_number(r, c, v[1], pfmt)
+            elif isinstance(v, tuple):
+                ws.write_formula(r, c, "=1/0", None, v[1])
+            elif isinstance(v, bool):
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, str):
+                ws.write_string(r, c, v)
+            else:
+                ws.write_number(r, c, v)
+    for r in hidden:
+        ws.set_row(r, None, None, {"hidden": True})
+    for r, c in merges:
+        ws.merge_range(r + 3, c, r + 4, c, None)
+    wb.close()
+    return path
+
+
 def test_calamine_and_the_tolerant_reader_give_the_same_analysis(tmp_path_factory):
     """The fast path (python-calamine, with our scans of the sheet XML for error cells and hidden
     rows) and the tolerant layer (our streaming reader of the package) read any trame alike:
@@ -463,8 +516,6 @@ def test_calamine_and_the_tolerant_reader_give_the_same_analysis(tmp_path_factor
     which the tolerant layer showed as such until this test found it), rich text, numbers,
     percentages, dates and date-times, numbers stored as text, booleans, error values, total
     labels; shared or inline strings, hidden rows, merged ranges, the 1904 date system."""
-    import dataclasses
-
     from hypothesis import HealthCheck, given, settings
 
     folder = tmp_path_factory.mktemp("layers")
@@ -477,54 +528,63 @@ def test_calamine_and_the_tolerant_reader_give_the_same_analysis(tmp_path_factor
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     @given(_layers_agree_cases())
     def check(case):
-        rows, hidden, merges, date1904, inline = case
-        path = folder / f"trame{next(counter)}.xlsx"
-        # constant_memory: strings written inline in the sheet, not in the shared strings part
-        wb = xlsxwriter.Workbook(path, {"date_1904": date1904, "constant_memory": inline})
-        ws = wb.add_worksheet("PAC 2026")
-        dfmt, tfmt = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "@"})
-        pfmt, bold = wb.add_format({"num_format": "0.0%"}), wb.add_format({"bold": True})
-        ws.write(0, 0, "Plan d'action commercial")
-        ws.write_row(2, 0, ["ACTIONS", "PHASES, ÉTAPES", "QUI ?", "BUDGET", "DATE DÉBUT", "DATE FIN", "OBJECTIF",
-                            "RÉSULTAT OBTENU", "ANALYSE DES ÉCARTS"])
-        for r, values in enumerate(rows, 3):
-            for c, v in enumerate(values):
-                if v is None:
-                    continue
-                if isinstance(v, tuple) and v[0] == "date":
-                    ws.write_datetime(r, c, v[1], dfmt)
-                elif isinstance(v, tuple) and v[0] == "text_number":
-                    ws.write_string(r, c, str(v[1]), tfmt)
-                elif isinstance(v, tuple) and v[0] == "rich":
-                    if v[1] and v[2]:  # (two runs, each of some text)
-                        ws.write_rich_string(r, c, bold, v[1], v[2])
-                elif isinstance(v, tuple) and v[0] == "percent":
-                    ws.write_number(r, c, v[1], pfmt)
-                elif isinstance(v, tuple):
-                    ws.write_formula(r, c, "=1/0", None, v[1])
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, c, v)
-                elif isinstance(v, str):
-                    ws.write_string(r, c, v)
-                else:
-                    ws.write_number(r, c, v)
-        for r in hidden:
-            ws.set_row(r, None, None, {"hidden": True})
-        for r, c in merges:
-            ws.merge_range(r + 3, c, r + 4, c, None)
-        wb.close()
-
-        def read(tolerant: bool) -> tuple:
-            try:
-                res = analyze(path, as_of=AS_OF, bounded=False, tolerant=tolerant)
-            except PlanReadError as err:
-                return ("error", err.key)
-            return ([dataclasses.asdict(a) for a in res.actions],
-                    sorted((p.code, p.sheet, p.cell, sorted(p.params.items())) for p in res.problems))
-
-        fast = read(tolerant=False)
-        assert fast == read(tolerant=True)
+        path = _random_trame(folder / f"trame{next(counter)}.xlsx", case)
+        fast = _layer_reading(path, tolerant=False)
+        assert fast == _layer_reading(path, tolerant=True)
         read_plans.append(fast[0] != "error" and len(fast[0]) > 0)
 
     check()
     assert sum(read_plans) >= len(read_plans) / 3  # most examples are plans with actions, not refusals
+
+
+def test_the_layers_agree_on_random_trames_saved_by_libreoffice_and_gnumeric(lo_available, gnumeric_available,
+                                                                            tmp_path_factory):
+    """The same comparison on files other applications wrote: random trames opened and saved by
+    LibreOffice (.xlsx and .ods, in one start) and by Gnumeric (.xlsx). Each is read by the fast
+    path and by the tolerant layer of its format, and both give the same analysis."""
+    from gnumeric import convert as gnumeric_convert
+    from hypothesis import HealthCheck, given, settings
+    from libreoffice import convert
+
+    folder = tmp_path_factory.mktemp("layers-apps")
+    made: list[Path] = []
+
+    @settings(max_examples=int(os.environ.get("LAYERS_APPS_EXAMPLES", "24")), deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(_layers_agree_cases())
+    def collect(case):
+        made.append(_random_trame(folder / f"trame{len(made):02d}.xlsx", case))
+
+    collect()
+    copies = [*convert(made, folder / "lo_xlsx"), *convert(made, folder / "lo_ods", fmt="ods")]
+    copies += [gnumeric_convert(f, folder / f"{f.stem}_gnumeric.xlsx") for f in made[:8]]
+    compared = 0
+    for path in copies:
+        fast = _layer_reading(path, tolerant=False)
+        assert fast == _layer_reading(path, tolerant=True), path.name
+        compared += fast[0] != "error" and len(fast[0]) > 0
+    assert compared >= len(copies) / 3
+
+
+def test_an_owner_merged_over_two_actions_of_an_ods_belongs_to_both(lo_available, tmp_path):
+    """python-calamine gives no merged ranges for an OpenDocument file: they come from the pass
+    over content.xml, so an owner merged over two actions is each one's, as in the .xlsx."""
+    from libreoffice import convert
+
+    path = tmp_path / "merged.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+    ws.write_row(1, 0, ["Salon", None, 300])
+    ws.write_row(2, 0, ["Mailing", None, 200])
+    ws.write_row(3, 0, ["Webinaire", "Hugo", 100])
+    ws.merge_range(1, 1, 2, 1, "Zoé")
+    wb.close()
+    (ods,) = convert([path], tmp_path / "ods", fmt="ods")
+    for made in (path, ods):
+        result = analyze(made, as_of=AS_OF, bounded=False)
+        assert [(a.action, a.owner) for a in result.actions] == [("Salon", "Zoé"), ("Mailing", "Zoé"),
+                                                                  ("Webinaire", "Hugo")], made.name
+        assert [(p.code, p.cell) for p in result.problems if p.code == "merged_cells"] == [("merged_cells", "B2:B3")]
+        assert result.group("owner")["Zoé"]["budget_planned"] == 300 + 200
+

@@ -106,6 +106,10 @@ class Walker:
         attrs, col, rep = cell["attrs"], cell["col"], cell["rep"]
         sheet = self._sheet
         assert sheet is not None
+        spanned_c = _int(attrs.get("table:number-columns-spanned"))
+        spanned_r = _int(attrs.get("table:number-rows-spanned"))
+        if spanned_c > 1 or spanned_r > 1:  # (whatever the cell holds, an error value included)
+            sheet.merged.append(((self._row, col), (self._row + spanned_r - 1, col + spanned_c - 1)))
         if "table:formula" in attrs:
             sheet.formulas.update((r, c) for r in range(self._row, self._row + min(self._row_rep, 1000))
                                   for c in range(col, col + min(rep, 1000)))
@@ -117,10 +121,6 @@ class Walker:
             return
         if not self.values:
             return
-        spanned_c = _int(attrs.get("table:number-columns-spanned"))
-        spanned_r = _int(attrs.get("table:number-rows-spanned"))
-        if spanned_c > 1 or spanned_r > 1:
-            sheet.merged.append(((self._row, col), (self._row + spanned_r - 1, col + spanned_c - 1)))
         value = _value(attrs, self._text)
         if value != "":
             self._row_cells.append((col, rep, value))
@@ -183,23 +183,24 @@ def walk(data: bytes, values: bool = True, only: str | None = None, max_cells: i
 
 
 #: what one pass finds of a sheet: error cells (0-based row, col → "#DIV/0!"), formula cells,
-#: hidden rows (0-based)
-Scan = tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]
+#: hidden rows (0-based), merged ranges ((top, left), (bottom, right))
+Scan = tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int], list[tuple[tuple[int, int], tuple[int, int]]]]
 
 
 def scan_sheets(data: bytes, formulas: bool = True) -> dict[str, Scan]:
-    """What python-calamine does not give of the sheets, in one pass over content.xml (which
-    holds every sheet): sheet name → its error cells, formula cells and hidden rows.
+    """What python-calamine does not give of the sheets of an OpenDocument file, in one pass over
+    content.xml (which holds every sheet): sheet name → its error cells, formula cells, hidden
+    rows and merged ranges.
 
     A content.xml that holds none of what the walk looks for is not walked (on a 50-row sheet
     saved by LibreOffice, a walk costs about five times calamine's own parse), and the result is
     empty: an error value needs the letters "error" (or a character reference, which could
     spell them), a formula the attribute ``table:formula`` (looked for only when ``formulas``),
-    a hidden row the attribute ``table:visibility``."""
+    a hidden row the attribute ``table:visibility``, a merged range ``table:number-…-spanned``."""
     if (b"error" not in data and b"&#" not in data and b"table:visibility" not in data
-            and not (formulas and b"table:formula" in data)):
+            and b"-spanned" not in data and not (formulas and b"table:formula" in data)):
         return {}
-    return {name: (found.errors, found.formulas, found.hidden_rows)
+    return {name: (found.errors, found.formulas, found.hidden_rows, found.merged)
             for name, found in walk(data, values=False).sheets.items()}
 
 

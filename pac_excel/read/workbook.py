@@ -21,13 +21,16 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.parsers.expat import ExpatError
 
 from .. import schema
 from ..a1 import col_index
 from ..errors import PlanReadError
 from .package import Layout, Package
+
+if TYPE_CHECKING:
+    from .ods import Scan
 
 PREFETCH_FROM = 256 << 10  # sheet XML size from which a sheet is parsed in a background thread
 #: a sheet read as a grid of more cells is refused: the readers materialise the whole grid from
@@ -87,8 +90,8 @@ class Workbook:
     _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int]]] = field(default_factory=dict)
     _failed: dict[str, BaseException] = field(default_factory=dict)  # background parses that failed
     _layout: Layout | None = None
-    #: OpenDocument: sheet → its error cells, formula cells and hidden rows (one pass for all)
-    _ods_scans: dict[str, tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]] | None = None
+    #: OpenDocument: sheet → its error cells, formula cells, hidden rows, merged ranges (one pass for all)
+    _ods_scans: dict[str, Scan] | None = None
 
     def part(self, name: str) -> bytes:
         """One part of the zip package, the archive opened once per workbook."""
@@ -243,18 +246,19 @@ class Workbook:
                 sh.hidden_rows = _hidden_rows(data)
             elif self.kind == "ods":
                 want = formulas and self.meta() is not None
-                errors, found, hidden_rows = self._ods_scan(name)
+                errors, found, hidden_rows, merged = self._ods_scan(name)
                 sh.errors = {**errors, **sh.errors}
                 sh.formulas = found if want else None
                 sh.hidden_rows = hidden_rows
+                sh.merged = sh.merged or merged  # (python-calamine gives none for OpenDocument)
             elif self.kind == "xls":
                 sh.errors = self._cal.errors_of(name)
         return sh
 
-    def _ods_scan(self, name: str) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]], list[int]]:
-        """One OpenDocument sheet's error cells, formula cells and hidden rows. content.xml holds
-        every sheet: it is walked once for all of them. Formula cells are looked for in our own
-        workbooks only (the only ones whose computed cells are checked)."""
+    def _ods_scan(self, name: str) -> Scan:
+        """One OpenDocument sheet's error cells, formula cells, hidden rows and merged ranges.
+        content.xml holds every sheet: it is walked once for all of them. Formula cells are
+        looked for in our own workbooks only (the only ones whose computed cells are checked)."""
         from .ods import scan_sheets
 
         if self._ods_scans is None:
@@ -262,8 +266,8 @@ class Workbook:
                 self._ods_scans = scan_sheets(self.part("content.xml"), formulas=self.meta() is not None)
             except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
                 raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
-        errors, found, hidden_rows = self._ods_scans.get(name, ({}, set(), []))
-        return dict(errors), set(found), list(hidden_rows)
+        errors, found, hidden_rows, merged = self._ods_scans.get(name, ({}, set(), [], []))
+        return dict(errors), set(found), list(hidden_rows), list(merged)
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
