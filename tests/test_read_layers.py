@@ -588,3 +588,25 @@ def test_an_owner_merged_over_two_actions_of_an_ods_belongs_to_both(lo_available
         assert [(p.code, p.cell) for p in result.problems if p.code == "merged_cells"] == [("merged_cells", "B2:B3")]
         assert result.group("owner")["Zoé"]["budget_planned"] == 300 + 200
 
+
+def test_rich_text_saved_by_gnumeric_keeps_the_spaces_between_its_runs(gnumeric_available, tmp_path):
+    """Gnumeric writes a cell of rich text as an indented inline string of runs; python-calamine
+    trims each run, so "Salon " in bold then "Paris" read "SalonParis". Those cells are read
+    again from the sheet's XML, as the tolerant layer reads them."""
+    from gnumeric import convert as gnumeric_convert
+
+    path = tmp_path / "rich.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    bold = wb.add_format({"bold": True})
+    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+    ws.write_rich_string(1, 0, bold, "Salon ", "Paris")
+    ws.write_rich_string(2, 0, "Salon", bold, " Lyon & Nice")
+    ws.write_rich_string(3, 0, bold, "Mailing", " 2026 ")
+    for r in (1, 2, 3):
+        ws.write_row(r, 1, ["Zoé", 100 * r])
+    wb.close()
+    made = gnumeric_convert(path, tmp_path / "rich_gnumeric.xlsx")
+    for tolerant in (False, True):
+        result = analyze(made, as_of=AS_OF, bounded=False, tolerant=tolerant)
+        assert [a.action for a in result.actions] == ["Salon Paris", "Salon Lyon & Nice", "Mailing 2026"]

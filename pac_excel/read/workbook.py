@@ -244,6 +244,8 @@ class Workbook:
                 sh.errors = {**errors, **sh.errors}  # with what a tolerant reader found as it read
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
+                if not self.tolerant and b"inlineStr" in data:
+                    _restore_inline_runs(sh.rows, data)
             elif self.kind == "ods":
                 want = formulas and self.meta() is not None
                 errors, found, hidden_rows, merged = self._ods_scan(name)
@@ -524,6 +526,26 @@ def error_text(text: str) -> str:
 def _hidden_rows(data: bytes) -> list[int]:
     """0-based rows marked hidden in one sheet part."""
     return [int(m) - 1 for m in _HIDDEN_ROW.findall(data)] if b'hidden="' in data else []
+
+
+_INLINE_RICH = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="inlineStr"[^>]*>\s*<is>(\s*<r>.*?)</is>', re.S)
+_RUN_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+
+
+def _restore_inline_runs(rows: list[list[Any]], data: bytes) -> None:
+    """Inline strings made of formatted runs (Gnumeric writes rich text so, indented): the text is
+    every run's text joined, spaces at a run's edge included ("Salon " + "Paris"). python-calamine
+    trims each run of such a string ("SalonParis"): those cells are read again from the XML."""
+    import html
+
+    from .ooxml import unescape
+
+    for m in _INLINE_RICH.finditer(data):
+        r, c = int(m[2]) - 1, col_index(m[1].decode())
+        if r < len(rows) and c < len(rows[r]) and b"<![CDATA[" not in m[3]:
+            runs = _RUN_TEXT.findall(_PHONETIC.sub(b"", m[3]))
+            rows[r][c] = unescape(html.unescape(b"".join(runs).decode("utf-8", "replace")))
 
 
 def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
