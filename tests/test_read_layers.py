@@ -592,21 +592,33 @@ def test_an_owner_merged_over_two_actions_of_an_ods_belongs_to_both(lo_available
 def test_rich_text_saved_by_gnumeric_keeps_the_spaces_between_its_runs(gnumeric_available, tmp_path):
     """Gnumeric writes a cell of rich text as an indented inline string of runs; python-calamine
     trims each run, so "Salon " in bold then "Paris" read "SalonParis". Those cells are read
-    again from the sheet's XML, as the tolerant layer reads them."""
+    again from the sheet's XML, as the tolerant layer reads them: in a small sheet, and in a
+    large one (parsed in the background while its XML is scanned)."""
+    import zipfile
+
     from gnumeric import convert as gnumeric_convert
 
-    path = tmp_path / "rich.xlsx"
-    wb = xlsxwriter.Workbook(path)
-    ws = wb.add_worksheet("Plan")
-    bold = wb.add_format({"bold": True})
-    ws.write_row(0, 0, ["Action", "Qui", "Budget"])
-    ws.write_rich_string(1, 0, bold, "Salon ", "Paris")
-    ws.write_rich_string(2, 0, "Salon", bold, " Lyon & Nice")
-    ws.write_rich_string(3, 0, bold, "Mailing", " 2026 ")
-    for r in (1, 2, 3):
-        ws.write_row(r, 1, ["Zoé", 100 * r])
-    wb.close()
-    made = gnumeric_convert(path, tmp_path / "rich_gnumeric.xlsx")
-    for tolerant in (False, True):
-        result = analyze(made, as_of=AS_OF, bounded=False, tolerant=tolerant)
-        assert [a.action for a in result.actions] == ["Salon Paris", "Salon Lyon & Nice", "Mailing 2026"]
+    from pac_excel import schema
+    from pac_excel.read.workbook import PREFETCH_FROM
+
+    for size in (0, 3000):
+        path = tmp_path / f"rich{size}.xlsx"
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet(schema.sheet_name("actions", "fr"))  # a sheet read in the background when large
+        bold = wb.add_format({"bold": True})
+        ws.write_row(0, 0, ["Action", "Qui", "Budget"])
+        ws.write_rich_string(1, 0, bold, "Salon ", "Paris")
+        ws.write_rich_string(2, 0, "Salon", bold, " Lyon & Nice")
+        ws.write_rich_string(3, 0, bold, "Mailing", " 2026 ")
+        for r in (1, 2, 3):
+            ws.write_row(r, 1, ["Zoé", 100 * r])
+        for r in range(4, 4 + size):
+            ws.write_row(r, 0, [f"Relance {r}", "Hugo", 10])
+        wb.close()
+        made = gnumeric_convert(path, tmp_path / f"rich{size}_gnumeric.xlsx")
+        sheet_xml = zipfile.ZipFile(made).getinfo("xl/worksheets/sheet1.xml").file_size
+        assert (sheet_xml >= PREFETCH_FROM) == (size > 0)
+        for tolerant in (False, True):
+            result = analyze(made, as_of=AS_OF, bounded=False, tolerant=tolerant)
+            assert [a.action for a in result.actions[:3]] == ["Salon Paris", "Salon Lyon & Nice", "Mailing 2026"]
+            assert len(result.actions) == 3 + size

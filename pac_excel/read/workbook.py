@@ -87,7 +87,9 @@ class Workbook:
 
     _pkg: Package | None = None
     _pending: dict[str, Any] = field(default_factory=dict)  # sheet → (thread, result box)
-    _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int]]] = field(default_factory=dict)
+    #: sheets scanned while they were parsed in the background: error cells, hidden rows, inline runs
+    _prescanned: dict[str, tuple[dict[tuple[int, int], str], list[int], dict[tuple[int, int], str]]] = field(
+        default_factory=dict)
     _failed: dict[str, BaseException] = field(default_factory=dict)  # background parses that failed
     _layout: Layout | None = None
     #: OpenDocument: sheet → its error cells, formula cells, hidden rows, merged ranges (one pass for all)
@@ -136,7 +138,7 @@ class Workbook:
             data = self.part(self._xml_paths[name])
         except PlanReadError:
             return  # the parse reports it
-        self._prescanned[name] = (_scan_cells(data, formulas=False)[1], _hidden_rows(data))
+        self._prescanned[name] = (_scan_cells(data, formulas=False)[1], _hidden_rows(data), _inline_runs(data))
 
     def _settle(self) -> None:
         """Wait for sheets being parsed in the background (keeping their result or error)."""
@@ -233,7 +235,8 @@ class Workbook:
             sh = self._sheets[name] = self._new_sheet(name, self._parse(name))
         if structure and not sh.scanned and name in self._prescanned and not formulas:
             sh.scanned = True
-            sh.errors, sh.hidden_rows = self._prescanned.pop(name)
+            sh.errors, sh.hidden_rows, runs = self._prescanned.pop(name)
+            _restore(sh.rows, runs)
         if structure and (not sh.scanned or (formulas and sh.formulas is None and (
                 name in self._xml_paths or self.kind == "ods"))):
             sh.scanned = True
@@ -244,8 +247,8 @@ class Workbook:
                 sh.errors = {**errors, **sh.errors}  # with what a tolerant reader found as it read
                 sh.formulas = found if want else None  # None: not scanned for formulas
                 sh.hidden_rows = _hidden_rows(data)
-                if not self.tolerant and b"inlineStr" in data:
-                    _restore_inline_runs(sh.rows, data)
+                if not self.tolerant:
+                    _restore(sh.rows, _inline_runs(data))
             elif self.kind == "ods":
                 want = formulas and self.meta() is not None
                 errors, found, hidden_rows, merged = self._ods_scan(name)
@@ -533,19 +536,30 @@ _RUN_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 
 
-def _restore_inline_runs(rows: list[list[Any]], data: bytes) -> None:
-    """Inline strings made of formatted runs (Gnumeric writes rich text so, indented): the text is
-    every run's text joined, spaces at a run's edge included ("Salon " + "Paris"). python-calamine
-    trims each run of such a string ("SalonParis"): those cells are read again from the XML."""
+def _inline_runs(data: bytes) -> dict[tuple[int, int], str]:
+    """The cells of a sheet part holding an inline string made of formatted runs (Gnumeric writes
+    rich text so, indented) → their text: every run's text joined, spaces at a run's edge
+    included ("Salon " + "Paris"). python-calamine trims each run of such a string ("SalonParis")."""
+    if b"inlineStr" not in data:
+        return {}
     import html
 
     from .ooxml import unescape
 
+    found = {}
     for m in _INLINE_RICH.finditer(data):
-        r, c = int(m[2]) - 1, col_index(m[1].decode())
-        if r < len(rows) and c < len(rows[r]) and b"<![CDATA[" not in m[3]:
+        if b"<![CDATA[" not in m[3]:
             runs = _RUN_TEXT.findall(_PHONETIC.sub(b"", m[3]))
-            rows[r][c] = unescape(html.unescape(b"".join(runs).decode("utf-8", "replace")))
+            text = unescape(html.unescape(b"".join(runs).decode("utf-8", "replace")))
+            found[(int(m[2]) - 1, col_index(m[1].decode()))] = text
+    return found
+
+
+def _restore(rows: list[list[Any]], texts: dict[tuple[int, int], str]) -> None:
+    """Put back the text of the cells python-calamine read otherwise (see _inline_runs)."""
+    for (r, c), text in texts.items():
+        if r < len(rows) and c < len(rows[r]):
+            rows[r][c] = text
 
 
 def _scan_cells(data: bytes, formulas: bool = True) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
