@@ -622,3 +622,23 @@ def test_rich_text_saved_by_gnumeric_keeps_the_spaces_between_its_runs(gnumeric_
             result = analyze(made, as_of=AS_OF, bounded=False, tolerant=tolerant)
             assert [a.action for a in result.actions[:3]] == ["Salon Paris", "Salon Lyon & Nice", "Mailing 2026"]
             assert len(result.actions) == 3 + size
+
+
+def test_a_tab_typed_in_an_ods_cell_is_kept(lo_available, tmp_path):
+    """python-calamine drops the <text:tab/> of an OpenDocument cell ("Salon<tab>Paris" read
+    "SalonParis"): those cells' text comes from the pass over content.xml, as the tolerant
+    layer reads it."""
+    from libreoffice import convert
+
+    path = tmp_path / "tabs.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["Action", "Qui", "Budget", "Analyse des écarts"])
+    ws.write_row(1, 0, ["Salon\tParis", "Zoé", 300, "Report\t\tpuis annulation"])
+    ws.write_row(2, 0, ["Mailing", "Zoé", 200, "a  b"])
+    wb.close()
+    (ods,) = convert([path], tmp_path / "ods", fmt="ods")
+    for tolerant in (False, True):
+        result = analyze(ods, as_of=AS_OF, bounded=False, tolerant=tolerant)
+        assert [(a.action, a.variance_analysis) for a in result.actions] == [
+            ("Salon\tParis", "Report\t\tpuis annulation"), ("Mailing", "a  b")]

@@ -251,17 +251,20 @@ class Workbook:
                     _restore(sh.rows, _inline_runs(data))
             elif self.kind == "ods":
                 want = formulas and self.meta() is not None
-                errors, found, hidden_rows, merged = self._ods_scan(name)
+                errors, found, hidden_rows, merged, tabbed = self._ods_scan(name)
                 sh.errors = {**errors, **sh.errors}
                 sh.formulas = found if want else None
                 sh.hidden_rows = hidden_rows
                 sh.merged = sh.merged or merged  # (python-calamine gives none for OpenDocument)
+                if not self.tolerant:
+                    _restore(sh.rows, tabbed)
             elif self.kind == "xls":
                 sh.errors = self._cal.errors_of(name)
         return sh
 
     def _ods_scan(self, name: str) -> Scan:
-        """One OpenDocument sheet's error cells, formula cells, hidden rows and merged ranges.
+        """One OpenDocument sheet's error cells, formula cells, hidden rows, merged ranges and
+        texts holding a tab.
         content.xml holds every sheet: it is walked once for all of them. Formula cells are
         looked for in our own workbooks only (the only ones whose computed cells are checked)."""
         from .ods import scan_sheets
@@ -271,8 +274,8 @@ class Workbook:
                 self._ods_scans = scan_sheets(self.part("content.xml"), formulas=self.meta() is not None)
             except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
                 raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
-        errors, found, hidden_rows, merged = self._ods_scans.get(name, ({}, set(), [], []))
-        return dict(errors), set(found), list(hidden_rows), list(merged)
+        errors, found, hidden_rows, merged, tabbed = self._ods_scans.get(name, ({}, set(), [], [], {}))
+        return dict(errors), set(found), list(hidden_rows), list(merged), tabbed
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
