@@ -238,6 +238,12 @@ def find_table(wb: Workbook, tdef: TableDef, anchor: str, prefer: list[str] | No
     return _read_table(wb, tdef, name, r, anchor, stop_at_blank)
 
 
+def _blank(value: Any) -> bool:
+    """Nothing, or only spaces: a cell where a space was typed is as empty as one left alone
+    (python-calamine reads some of those as empty, the tolerant layer as they are written)."""
+    return value is None or (type(value) is str and not value.strip())
+
+
 def _fill_merged(found: FoundTable, header_row: int) -> None:
     """A value merged over several rows of the table (an owner over two actions) belongs to
     each of them: it is copied down, and a warning names the range."""
@@ -255,7 +261,7 @@ def _fill_merged(found: FoundTable, header_row: int) -> None:
                 if c < len(row) and row[c] in ("", None):
                     row[c] = top
         found.problems.append(Problem("merged_cells", sheet.name, f"{a1(r0, c0)}:{a1(r1, c1)}",
-                                      {"value": str(top)}))
+                                      {"value": str(top).strip()}))
 
 
 def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor: str,
@@ -301,11 +307,11 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
                     block.append(dr)
                     continue
         first_text = next((v for v in row if isinstance(v, str) and v.strip()), "")
-        if all(values[k] in ("", None) for k in meaningful):
-            if stop_at_blank and not any(v not in ("", None) for v in row):
+        if all(_blank(values[k]) for k in meaningful):
+            if stop_at_blank and all(_blank(v) for v in row):
                 break
             if not is_total_label(first_text):  # "TOTAL" alone (first column, numbering column) is a total
-                if any(v not in ("", None) for v in row) and not any(values[k] not in ("", None) for k in columns):
+                if not all(_blank(v) for v in row) and all(_blank(values[k]) for k in columns):
                     found.ignored.append((r, "note"))
                 else:
                     found.blank += 1
@@ -319,7 +325,7 @@ def _read_table(wb: Workbook, tdef: TableDef, name: str, header_row: int, anchor
                 block = []
                 after_total = False
                 continue
-            label = a if a not in ("", None) else first_text
+            label = a if not _blank(a) else first_text
         if is_total_label(label):
             found.totals.append(TotalRow(r, str(label).strip(), values, list(block), list(found.rows)))
             block = []
