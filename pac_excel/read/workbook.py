@@ -264,9 +264,9 @@ class Workbook:
 
     def _ods_scan(self, name: str) -> Scan:
         """One OpenDocument sheet's error cells, formula cells, hidden rows, merged ranges and
-        texts holding a tab.
-        content.xml holds every sheet: it is walked once for all of them. Formula cells are
-        looked for in our own workbooks only (the only ones whose computed cells are checked)."""
+        texts holding a tab. content.xml holds every sheet: it is walked once for all of them.
+        Formula cells are looked for in our own workbooks only (the only ones whose computed
+        cells are checked)."""
         from .ods import scan_sheets
 
         if self._ods_scans is None:
@@ -274,8 +274,7 @@ class Workbook:
                 self._ods_scans = scan_sheets(self.part("content.xml"), formulas=self.meta() is not None)
             except (ExpatError, ValueError) as exc:  # content.xml that calamine read leniently
                 raise PlanReadError("read.unreadable", path=self.path, detail=_detail(exc)) from exc
-        errors, found, hidden_rows, merged, tabbed = self._ods_scans.get(name, ({}, set(), [], [], {}))
-        return dict(errors), set(found), list(hidden_rows), list(merged), tabbed
+        return self._ods_scans.get(name, ({}, set(), [], [], {}))
 
     def meta(self) -> dict[str, str] | None:
         """Template id, version and language written by pac-excel, if this is one of ours."""
@@ -306,7 +305,7 @@ def open_workbook(path: str | Path, tolerant: bool = False) -> Workbook:
         raise PlanReadError("read.missing", path=path) from None
     if container == "zip":
         return _open_zip(path, tolerant, data)
-    return _open_biff(path, container, tolerant)
+    return _open_biff(path, container, tolerant, data)
 
 
 #: a file up to this size is read once into memory: the container check and python-calamine
@@ -406,13 +405,16 @@ def _open_ods(path: Path, pkg: Package, macros: bool, tolerant: bool) -> Workboo
                     _pkg=pkg)
 
 
-def _open_biff(path: Path, container: str, tolerant: bool) -> Workbook:
+def _open_biff(path: Path, container: str, tolerant: bool, data: bytes | None = None) -> Workbook:
     """A legacy workbook: xlrd first (pure Python, values only); python-calamine when xlrd
     cannot read an intact file (it runs in a bounded process: an abort costs that process)."""
     from .xls import XlsBook
 
-    with open(path, "rb") as fh:
-        sample = fh.read(1 << 16)
+    if data is not None:  # read once already (the file is small)
+        sample = data[:1 << 16]
+    else:
+        with open(path, "rb") as fh:
+            sample = fh.read(1 << 16)
     if container == "ole" and (b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P" in sample or
                                b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I" in sample):
         raise PlanReadError("read.password", path=path)
